@@ -1,0 +1,66 @@
+// Compile-time tests, checked by `npm run typecheck` (tsc). Each @ts-expect-error must
+// match a real type error, or tsc fails: a wrong field name in a body does not compile.
+import {
+  createDocGenClient, type DocGenBatchCreateRequest, type DocGenJob, type DocGenJobFull, type DocGenTag,
+  type DocGenTemplate, type Page,
+} from '@box-docgen/client';
+
+const docgen = createDocGenClient({ token: async ({ forceRefresh }) => (forceRefresh ? 'new' : 'old') });
+
+const body: DocGenBatchCreateRequest = {
+  file: { id: '1', type: 'file' },
+  input_source: 'api',
+  destination_folder: { id: '2', type: 'folder' },
+  output_type: 'pdf',
+  document_generation_data: [{ generated_file_name: 'PO-1', user_input: { order: { id: 1 } } }],
+};
+
+export async function checks() {
+  const batch = await docgen.batches.create(body);
+  const id: string = batch.id;
+  const kind: 'docgen_batch' = batch.type;
+
+  // A misspelt body field is a compile error.
+  // @ts-expect-error destinationFolder is not a wire name
+  await docgen.batches.create({ ...body, destinationFolder: { id: '2', type: 'folder' } });
+  // @ts-expect-error a required field is missing
+  await docgen.batches.create({ file: body.file, input_source: 'api', output_type: 'pdf', document_generation_data: [] });
+  // @ts-expect-error the folder reference must say type 'folder'
+  await docgen.batches.create({ ...body, destination_folder: { id: '2', type: 'file' } });
+  // @ts-expect-error templates.create takes { file }
+  await docgen.templates.create({ file_id: '1' });
+  // @ts-expect-error limit is a number
+  docgen.jobs.list({ limit: '10' });
+  // @ts-expect-error there is no such query parameter
+  docgen.jobs.list({ usemarker: true });
+
+  const job: DocGenJob = await docgen.jobs.get('1');
+  // Nullable exactly where the wire sends null.
+  const output: { id: string; type: 'file' } | null | undefined = job.output_file;
+  const failures: { errors: string[]; warnings: string[] } | null | undefined = job.failures;
+  const status: 'submitted' | 'completed' | 'failed' | 'completed_with_error' | 'pending' = job.status;
+  // @ts-expect-error status is not nullable
+  const nullStatus: null = job.status;
+  // @ts-expect-error the batch reference is not nullable
+  job.batch = null;
+
+  const page: Page<DocGenJobFull> = await docgen.jobs.list();
+  const next: string | null | undefined = page.next_marker;
+  const more: boolean = page.hasNextPage();
+  for await (const full of docgen.jobs.list()) {
+    const by: string = full.created_by.id;
+    void by;
+  }
+  const tags: Page<DocGenTag> = await docgen.templates.listTags('1');
+  const templates: Page<DocGenTemplate> = await docgen.templates.list();
+  const waited: DocGenJob[] = await docgen.batches.wait('1', { onProgress: (p) => void p.completedWithError });
+  // @ts-expect-error wait options do not take maxRetries
+  await docgen.jobs.wait('1', { maxRetries: 1 });
+
+  // raw is the typed openapi-fetch client.
+  const { data } = await docgen.raw.GET('/docgen_jobs/{job_id}', { params: { path: { job_id: '1' } } });
+  // @ts-expect-error no such path
+  await docgen.raw.GET('/docgen_job/{job_id}', {});
+
+  return { id, kind, output, failures, status, nullStatus, next, more, tags, templates, waited, data };
+}
