@@ -1,0 +1,180 @@
+import { connect } from 'node:net';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { startMockServer, type MockServer, type MockServerOptions } from '../src/index.js';
+import setup from '../src/vitest.js';
+
+const start = (options: MockServerOptions = {}): Promise<MockServer> => startMockServer(options);
+
+const BOX_HEADERS = { 'box-version': '2025.0', authorization: 'Bearer t' } as const;
+
+/** Resolves with the connect error code, or 'connected'. */
+function tryConnect(port: number, host = '127.0.0.1'): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve('connected');
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+  });
+}
+
+describe('startMockServer', () => {
+  let mock: MockServer;
+
+  beforeAll(async () => {
+    mock = await start();
+  });
+  afterAll(async () => {
+    await mock?.close();
+  });
+
+  it('listens on a free port and reports the real one', async () => {
+    expect(mock.port).toBeGreaterThan(0);
+    expect(mock.url).toBe(`http://127.0.0.1:${mock.port}`);
+    expect(await tryConnect(mock.port)).toBe('connected');
+  });
+
+  it('answers GET /docgen_jobs/{job_id} with 200 and a job', async () => {
+    const response = await fetch(`${mock.url}/docgen_jobs/12345`, { headers: BOX_HEADERS });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(response.headers.get('sl-violations')).toBeNull();
+    const job = (await response.json()) as { type: string; status: string };
+    expect(job.type).toBe('docgen_job');
+    expect(['submitted', 'pending', 'completed', 'failed', 'completed_with_error']).toContain(job.status);
+  });
+
+  it('answers 422 naming the box-version header when it is missing', async () => {
+    const response = await fetch(`${mock.url}/docgen_jobs/12345`, {
+      headers: { authorization: BOX_HEADERS.authorization },
+    });
+    expect(response.status).toBe(422);
+    // Prism names request violations in the sl-violations header; the body is the spec's
+    // error example.
+    const violations = JSON.parse(response.headers.get('sl-violations') ?? '[]') as Array<{
+      location: string[];
+      message: string;
+    }>;
+    expect(violations).toContainEqual(
+      expect.objectContaining({ location: ['request', 'header'], message: expect.stringContaining('box-version') }),
+    );
+    await response.body?.cancel();
+  });
+
+  it('answers 401 without Authorization', async () => {
+    const response = await fetch(`${mock.url}/docgen_jobs/12345`, {
+      headers: { 'box-version': BOX_HEADERS['box-version'] },
+    });
+    expect(response.status).toBe(401);
+    await response.body?.cancel();
+  });
+
+  it('answers the status asked for with Prefer: code=404', async () => {
+    const response = await fetch(`${mock.url}/docgen_jobs/12345`, {
+      headers: { ...BOX_HEADERS, prefer: 'code=404' },
+    });
+    expect(response.status).toBe(404);
+    const error = (await response.json()) as { type: string };
+    expect(error.type).toBe('error');
+  });
+
+  it('answers CORS preflights', async () => {
+    const response = await fetch(`${mock.url}/docgen_jobs/12345`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://app.example', 'access-control-request-method': 'GET' },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers.get('access-control-allow-origin')).toBe('http://app.example');
+  });
+});
+
+describe('several servers and closing', () => {
+  it('gives two servers running at once different ports', async () => {
+    const [a, b] = await Promise.all([start(), start()]);
+    try {
+      expect(a.port).not.toBe(b.port);
+      const answers = await Promise.all(
+        [a, b].map((m) => fetch(`${m.url}/docgen_jobs/12345`, { headers: BOX_HEADERS })),
+      );
+      expect(answers.map((r) => r.status)).toEqual([200, 200]);
+      await Promise.all(answers.map((r) => r.body?.cancel()));
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it('refuses connections on the port after close(), and close() is idempotent', async () => {
+    const mock = await start();
+    // An open keep-alive connection must not keep the server alive.
+    const response = await fetch(`${mock.url}/docgen_jobs/12345`, { headers: BOX_HEADERS });
+    await response.arrayBuffer();
+    await Promise.all([mock.close(), mock.close()]);
+    await mock.close();
+    expect(await tryConnect(mock.port)).toBe('ECONNREFUSED');
+  });
+
+  it('fails clearly when the port is taken', async () => {
+    const mock = await start();
+    try {
+      await expect(start({ port: mock.port })).rejects.toThrow(/EADDRINUSE/);
+    } finally {
+      await mock.close();
+    }
+  });
+});
+
+describe('options', () => {
+  it('generates bodies from the schemas with dynamic: true', async () => {
+    const mock = await start({ dynamic: true });
+    try {
+      const response = await fetch(`${mock.url}/docgen_jobs/12345`, { headers: BOX_HEADERS });
+      expect(response.status).toBe(200);
+      const job = (await response.json()) as { type: string; id: string };
+      expect(job.type).toBe('docgen_job');
+      expect(typeof job.id).toBe('string');
+    } finally {
+      await mock.close();
+    }
+  });
+
+  it('sends no CORS headers with cors: false', async () => {
+    const mock = await start({ cors: false });
+    try {
+      const response = await fetch(`${mock.url}/docgen_jobs/12345`, {
+        headers: { ...BOX_HEADERS, origin: 'http://app.example' },
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('access-control-allow-origin')).toBeNull();
+      await response.body?.cancel();
+    } finally {
+      await mock.close();
+    }
+  });
+
+  it('rejects bad options naming the field', async () => {
+    await expect(start({ port: -1 })).rejects.toThrow(/options\.port/);
+    await expect(start({ port: 1.5 })).rejects.toThrow(/options\.port/);
+    await expect(start({ logLevel: 'loud' as never })).rejects.toThrow(/options\.logLevel/);
+    await expect(start({ spec: '/nonexistent/openapi.json' })).rejects.toThrow(
+      /cannot load the OpenAPI document \/nonexistent\/openapi\.json/,
+    );
+  });
+});
+
+describe('@box-docgen/mock/vitest global setup', () => {
+  it('provides mockUrl and closes the server on teardown', async () => {
+    const provided = new Map<string, unknown>();
+    const project = { provide: (key: string, value: unknown) => provided.set(key, value) };
+    const teardown = await setup(project as unknown as Parameters<typeof setup>[0]);
+    const url = provided.get('mockUrl') as string;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const response = await fetch(`${url}/docgen_jobs/12345`, { headers: BOX_HEADERS });
+    expect(response.status).toBe(200);
+    await response.body?.cancel();
+    await teardown();
+    expect(await tryConnect(Number(new URL(url).port))).toBe('ECONNREFUSED');
+  });
+});
