@@ -1,0 +1,12 @@
+// The client's size budget (see scripts/size.js, also `npm run size`): a browser app that
+// creates a batch, waits for it and lists jobs, bundled and minified by esbuild with
+// openapi-fetch included, stays under 6 KiB gzip -9.
+import { expect, it } from 'vitest';
+import { BUDGET_BYTES, formatReport, measureSize } from '../../scripts/size.js';
+
+it(`the browser app stays under ${BUDGET_BYTES} bytes gzipped`, async () => {
+  const report = await measureSize();
+  console.log(formatReport(report));
+  expect(report.files.some((f) => f.pkg === 'openapi-fetch'), 'openapi-fetch is in the bundle').toBe(true);
+  expect(report.gzip, `${report.gzip} bytes gzip is over the budget of ${BUDGET_BYTES}:\n${formatReport(report)}`).toBeLessThanOrEqual(BUDGET_BYTES);
+}, 60_000);
