@@ -1,5 +1,6 @@
 // The error classes users catch. Every failure of the client is a DocGenError,
 // except an abort by the caller, which rejects with the signal's own reason.
+import { idempotent } from './retry.js';
 
 /** Method and URL of the request that failed; never headers, so never a token. */
 export interface FailedRequest {
@@ -37,6 +38,8 @@ export class DocGenApiError extends DocGenError {
   /** The body as received when it was not a JSON error object, cut short. */
   readonly rawBody: string | undefined;
   readonly request: FailedRequest;
+  /** True for a POST answered by a 5xx: Box may have acted on it, so it was not retried. */
+  readonly outcomeUnknown: boolean;
 
   constructor(response: Response, body: unknown, request: FailedRequest) {
     const json = body && typeof body === 'object' ? (body as Record<string, unknown>) : undefined;
@@ -45,9 +48,11 @@ export class DocGenApiError extends DocGenError {
     const code = str(json?.code);
     const requestId = str(json?.request_id) ?? response.headers.get('box-request-id') ?? undefined;
     const detail = str(json?.message) ?? (text ? `unexpected response body: ${text}` : response.statusText || 'no body');
+    const outcomeUnknown = !idempotent(request.method) && response.status >= 500;
     super(
       `${request.method} ${request.url} failed with ${response.status}${code ? ` ${code}` : ''}: ${detail}` +
-        (requestId ? ` (request id ${requestId})` : ''),
+        (requestId ? ` (request id ${requestId})` : '') +
+        (outcomeUnknown ? '; the request may have reached Box, so its outcome is unknown and it was not retried' : ''),
     );
     this.status = response.status;
     this.code = code;
@@ -58,11 +63,12 @@ export class DocGenApiError extends DocGenError {
     this.headers = Object.fromEntries(response.headers);
     this.rawBody = text;
     this.request = request;
+    this.outcomeUnknown = outcomeUnknown;
   }
 
   toJSON() {
-    const { name, message, status, code, requestId, helpUrl, contextInfo, headers, rawBody, request } = this;
-    return { name, message, status, code, requestId, helpUrl, contextInfo, headers, rawBody, request };
+    const { name, message, status, code, requestId, helpUrl, contextInfo, headers, rawBody, request, outcomeUnknown } = this;
+    return { name, message, status, code, requestId, helpUrl, contextInfo, headers, rawBody, request, outcomeUnknown };
   }
 }
 

@@ -75,6 +75,14 @@ function tokenProvider(source: TokenSource) {
 
 function attemptSignal(parent: AbortSignal | undefined, timeoutMs: number) {
   const controller = new AbortController();
+  // Settles when the attempt is aborted, whether or not the fetch in flight hears of it: Node's
+  // fetch follows the signal of a copied Request only weakly, and after a garbage collection
+  // the abort can be lost (nodejs/undici#4068). The attempt races this, so it can never hang.
+  const aborted = new Promise<never>((_, reject) => {
+    controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+  });
+  aborted.catch(() => {});
+  let request: Request | undefined;
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
@@ -82,12 +90,18 @@ function attemptSignal(parent: AbortSignal | undefined, timeoutMs: number) {
   }, timeoutMs);
   const onAbort = () => controller.abort(parent!.reason);
   parent?.addEventListener('abort', onAbort, { once: true });
+  // The caller may have aborted while the token was fetched; the listener would never fire.
+  if (parent?.aborted) onAbort();
   return {
     signal: controller.signal,
+    aborted,
+    /** Holds the attempt's Request until done(), so the abort still reaches the default fetch. */
+    keep: (value: Request) => (request = value),
     timedOut: () => timedOut,
     done: () => {
       clearTimeout(timer);
       parent?.removeEventListener('abort', onAbort);
+      request = undefined;
     },
   };
 }
@@ -119,19 +133,21 @@ export function createTransport(config: TransportConfig) {
         let response: Response | undefined;
         let buffered: ArrayBuffer | null = null;
         try {
-          response = await config.fetch(new Request(url, { method, headers, body, signal: guard.signal, redirect: input.redirect }));
+          const attemptRequest = guard.keep(new Request(url, { method, headers, body, signal: guard.signal, redirect: input.redirect }));
+          response = await Promise.race([config.fetch(attemptRequest), guard.aborted]);
           // Buffer inside the attempt so the timeout also covers a body that stalls.
-          if (!NO_BODY.has(response.status)) buffered = await response.arrayBuffer();
+          if (!NO_BODY.has(response.status)) buffered = await Promise.race([response.arrayBuffer(), guard.aborted]);
         } catch (error) {
           if (call.signal?.aborted) throw call.signal.reason;
           const timedOut = guard.timedOut();
           const unsent = response === undefined && !timedOut && neverSent(error);
           const ms = Date.now() - started;
+          const retrying = attempt < maxRetries && (idempotent(method) || unsent);
+          const delayMs = retryDelayMs(attempt, undefined, config.retry);
           log?.debug(`${method} ${path} failed: ${timedOut ? 'timeout' : 'connection error'} (attempt ${attempt + 1}, ${ms} ms)`, {
-            method, path, attempt: attempt + 1, error: timedOut ? 'timeout' : 'connection',
+            method, path, attempt: attempt + 1, error: timedOut ? 'timeout' : 'connection', ...(retrying && { delayMs }),
           });
-          if (attempt < maxRetries && (idempotent(method) || unsent)) {
-            const delayMs = retryDelayMs(attempt, undefined, config.retry);
+          if (retrying) {
             log?.warn(`retrying ${method} ${path} in ${delayMs} ms after a ${timedOut ? 'timeout' : 'connection error'}`, {
               method, path, attempt: attempt + 1, delayMs,
             });
@@ -165,7 +181,7 @@ export function createTransport(config: TransportConfig) {
         if (attempt < maxRetries && retryableStatus(method, status)) {
           const delayMs = retryDelayMs(attempt, response.headers, config.retry);
           log?.debug(`${method} ${path} → ${status} (attempt ${attempt + 1}, ${Date.now() - started} ms)`, {
-            method, path, status, attempt: attempt + 1,
+            method, path, status, attempt: attempt + 1, delayMs,
           });
           log?.warn(`retrying ${method} ${path} in ${delayMs} ms after ${status}`, { method, path, status, attempt: attempt + 1, delayMs });
           await sleep(delayMs, call.signal);

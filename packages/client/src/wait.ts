@@ -58,6 +58,8 @@ export async function waitUntilFinished<Job extends { status?: string }>(
   poll: (signal: AbortSignal) => Promise<Job[]>,
   options: WaitOptions = {},
 ): Promise<Job[]> {
+  // An 'abort' listener never fires for a signal that is already aborted.
+  if (options.signal?.aborted) throw options.signal.reason;
   const timeoutMs = options.timeoutMs ?? WAIT_DEFAULTS.timeoutMs;
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(new DOMException('wait timed out', 'TimeoutError')), timeoutMs);
