@@ -3,12 +3,13 @@ import type {
   DocGenBatchBase, DocGenBatchCreateRequest, DocGenJob, DocGenJobFull, DocGenTag, DocGenTags, DocGenTemplate,
   DocGenTemplateBase, DocGenTemplateCreateRequest, operations, paths,
 } from '@box-docgen/types';
-import createClient, { type PathSerializer } from 'openapi-fetch';
-import { DocGenApiError, DocGenTimeoutError, DocGenValidationError } from './errors.js';
+// openapi-fetch percent-encodes path parameters (encodeURIComponent), so 'a/b' stays one segment.
+import createClient from 'openapi-fetch';
+import { DocGenApiError, DocGenError, DocGenTimeoutError } from './errors.js';
 import { pagePromise, type PagePromise, type RawPage } from './pages.js';
 import { retryDelayMs, sleep, type RetryTuning } from './retry.js';
 import { TRANSPORT_DEFAULTS, createTransport, type CallOptions, type Logger, type TokenSource } from './transport.js';
-import { batchBody, encodeSegment, pageQuery, pathId, templateBody } from './validate.js';
+import { batchBody, fail, pageQuery, pathId, templateBody, type PageQuery } from './validate.js';
 import { waitUntilFinished, type WaitOptions } from './wait.js';
 
 export const DEFAULT_BASE_URL = 'https://api.box.com/2.0';
@@ -43,33 +44,24 @@ export type ListTemplateJobsQuery = Query<'listTemplateJobs'>;
 export type ListJobsQuery = Query<'listJobs'>;
 export type ListBatchJobsQuery = Query<'listBatchJobs'>;
 
-// Ids are checked by the resources; this only keeps every value inside its segment.
-const pathSerializer: PathSerializer = (path, params) =>
-  path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeSegment((params as Record<string, unknown>)[name]));
+type Params = { path?: Record<string, string>; query?: object };
 
-function option(field: string, value: number | undefined, min: number): number | undefined {
-  if (value !== undefined && (!Number.isInteger(value) || value < min)) {
-    throw new DocGenValidationError(field, `must be an integer of at least ${min}, got ${String(value)}`);
-  }
-  return value;
+function option(field: string, value: number | undefined, min: number): void {
+  if (value !== undefined && !(Number.isInteger(value) && value >= min)) fail(field, `must be an integer >= ${min}`);
 }
 
 function checkOptions(o: DocGenClientOptions | undefined) {
-  if (!o || typeof o !== 'object') throw new DocGenValidationError('options', 'createDocGenClient needs an options object with a token');
-  if (typeof o.token === 'string' ? !o.token.trim() : typeof o.token !== 'function') {
-    throw new DocGenValidationError('token', 'must be a non-empty string or a function returning one');
-  }
-  if (o.baseUrl !== undefined && !URL.canParse(o.baseUrl)) throw new DocGenValidationError('baseUrl', `"${o.baseUrl}" is not an absolute URL`);
-  if (o.fetch !== undefined && typeof o.fetch !== 'function') throw new DocGenValidationError('fetch', 'must be a function');
-  option('maxRetries', o.maxRetries, 0);
-  option('timeoutMs', o.timeoutMs, 1);
+  if (!o || typeof o !== 'object') fail('options', 'must be an object with a token');
+  if (typeof o.token === 'string' ? !o.token.trim() : typeof o.token !== 'function') fail('token', 'must be a non-empty string or a function');
+  if (o.baseUrl !== undefined && !URL.canParse(o.baseUrl)) fail('baseUrl', 'must be an absolute URL');
+  if (o.fetch !== undefined && typeof o.fetch !== 'function') fail('fetch', 'must be a function');
+  checkCall(o);
 }
 
-function checkCall(o: CallOptions | undefined): CallOptions {
-  if (o === undefined) return {};
-  option('maxRetries', o.maxRetries, 0);
-  option('timeoutMs', o.timeoutMs, 1);
-  return o;
+function checkCall<O extends CallOptions>(o: O | undefined): O | CallOptions {
+  option('maxRetries', o?.maxRetries, 0);
+  option('timeoutMs', o?.timeoutMs, 1);
+  return o ?? {};
 }
 
 export function createDocGenClient(options: DocGenClientOptions) {
@@ -85,122 +77,91 @@ export function createDocGenClient(options: DocGenClientOptions) {
     logger: options.logger,
     retry: options.retry,
   });
-  const raw = createClient<ClientPaths>({ baseUrl, fetch: transport(), headers: options.headers, pathSerializer });
+  const raw = createClient<ClientPaths>({ baseUrl, fetch: transport(), headers: options.headers });
 
-  const init = (o: CallOptions) => ({ fetch: transport(o), headers: o.headers });
-
-  /** The data of a 2xx answer; anything else throws DocGenApiError. */
-  function ok<D>(method: string, result: { data?: D; error?: unknown; response: Response }): D {
+  /** One exchange through `raw`; a non-2xx answer throws DocGenApiError. */
+  async function send<D>(method: 'GET' | 'POST' | 'DELETE', path: string, params: Params, o: CallOptions = {}, body?: unknown) {
+    let result: { data?: unknown; error?: unknown; response: Response };
+    try {
+      result = await raw.request(method as never, path as never, { params, body, fetch: transport(o), headers: o.headers } as never);
+    } catch (error) {
+      // openapi-fetch parses a 2xx body as JSON; a cut-off body must still be a DocGenError.
+      if (error instanceof SyntaxError) throw new DocGenError(`${method} ${path}: the answer is not valid JSON`, { cause: error });
+      throw error;
+    }
     if (!result.response.ok) throw new DocGenApiError(result.response, result.error, { method, url: result.response.url });
-    return result.data as D;
+    return { data: result.data as D, response: result.response };
+  }
+  const get = async <D>(path: string, params: Params, o?: CallOptions) => (await send<D>('GET', path, params, checkCall(o))).data;
+
+  /** A lazily paged list; `fetchPage` defaults to one GET per page. */
+  function list<T>(path: string, ids: Record<string, string> | undefined, query: PageQuery | undefined, o?: CallOptions,
+    fetchPage = (marker: string | undefined) => get<RawPage<T>>(path, { path: ids, query: { ...query, marker } }, o)): PagePromise<T> {
+    pageQuery(query);
+    checkCall(o);
+    return pagePromise(fetchPage, query?.marker);
   }
 
   const templates = {
     async create(body: DocGenTemplateCreateRequest, o?: CallOptions): Promise<DocGenTemplateBase> {
       templateBody(body);
-      return ok('POST', await raw.POST('/docgen_templates', { body, ...init(checkCall(o)) }));
+      return (await send<DocGenTemplateBase>('POST', '/docgen_templates', {}, checkCall(o), body)).data;
     },
-    list(query?: ListTemplatesQuery, o?: CallOptions): PagePromise<DocGenTemplate> {
-      pageQuery(query);
-      const c = init(checkCall(o));
-      return pagePromise(
-        async (marker) => ok('GET', await raw.GET('/docgen_templates', { params: { query: { ...query, marker } }, ...c })),
-        query?.marker,
-      );
-    },
-    async get(templateId: string, o?: CallOptions): Promise<DocGenTemplate> {
-      const template_id = pathId('template_id', templateId);
-      return ok('GET', await raw.GET('/docgen_templates/{template_id}', { params: { path: { template_id } }, ...init(checkCall(o)) }));
-    },
+    list: (query?: ListTemplatesQuery, o?: CallOptions) => list<DocGenTemplate>('/docgen_templates', undefined, query, o),
+    get: (templateId: string, o?: CallOptions) =>
+      get<DocGenTemplate>('/docgen_templates/{template_id}', { path: { template_id: pathId('template_id', templateId) } }, o),
     async delete(templateId: string, o?: CallOptions): Promise<void> {
       const template_id = pathId('template_id', templateId);
-      ok('DELETE', await raw.DELETE('/docgen_templates/{template_id}', { params: { path: { template_id } }, ...init(checkCall(o)) }));
+      await send('DELETE', '/docgen_templates/{template_id}', { path: { template_id } }, checkCall(o));
     },
     /** Tags of a template. While Box is still extracting them (202) this waits and asks again, within `timeoutMs`. */
     listTags(templateId: string, query?: ListTemplateTagsQuery, o?: CallOptions): PagePromise<DocGenTag> {
-      const template_id = pathId('template_id', templateId);
-      pageQuery(query);
-      const call = checkCall(o);
-      const c = init(call);
-      const budgetMs = call.timeoutMs ?? timeoutMs;
-      return pagePromise(async (marker) => {
+      const ids = { template_id: pathId('template_id', templateId) };
+      const budgetMs = o?.timeoutMs ?? timeoutMs;
+      return list<DocGenTag>('', ids, query, o, async (marker) => {
         const started = Date.now();
         for (let round = 0; ; round++) {
-          const result = await raw.GET('/docgen_templates/{template_id}/tags', {
-            params: { path: { template_id }, query: { ...query, marker } },
-            ...c,
-          });
-          if (result.response.status !== 202) return ok('GET', result) as DocGenTags;
-          const delayMs = retryDelayMs(round, result.response.headers, options.retry);
-          if (Date.now() - started + delayMs > budgetMs) {
-            throw new DocGenTimeoutError(
-              `the tags of template ${template_id} were still being extracted after ${Date.now() - started} ms (202); try again later`,
-              { method: 'GET', url: result.response.url },
-              false,
-            );
+          const { data, response } = await send<DocGenTags>('GET', '/docgen_templates/{template_id}/tags', { path: ids, query: { ...query, marker } }, o);
+          if (response.status !== 202) return data;
+          const delayMs = retryDelayMs(round, response.headers, options.retry);
+          const waited = Date.now() - started;
+          if (waited + delayMs > budgetMs) {
+            throw new DocGenTimeoutError(`the tags of template ${ids.template_id} were still being extracted after ${waited} ms (202)`, { method: 'GET', url: response.url }, false);
           }
-          options.logger?.debug(`tags of template ${template_id} not ready (202), asking again in ${delayMs} ms`, { delayMs });
-          await sleep(delayMs, call.signal);
+          await sleep(delayMs, o?.signal);
         }
-      }, query?.marker);
+      });
     },
-    listJobs(templateId: string, query?: ListTemplateJobsQuery, o?: CallOptions): PagePromise<DocGenJob> {
-      const template_id = pathId('template_id', templateId);
-      pageQuery(query);
-      const c = init(checkCall(o));
-      return pagePromise(
-        async (marker) =>
-          ok('GET', await raw.GET('/docgen_template_jobs/{template_id}', { params: { path: { template_id }, query: { ...query, marker } }, ...c })),
-        query?.marker,
-      );
-    },
+    listJobs: (templateId: string, query?: ListTemplateJobsQuery, o?: CallOptions) =>
+      list<DocGenJob>('/docgen_template_jobs/{template_id}', { template_id: pathId('template_id', templateId) }, query, o),
   };
 
   const batches = {
     /** Starts one job per entry of `document_generation_data`. Never retried after a 5xx or a lost connection. */
     async create(body: DocGenBatchCreateRequest, o?: CallOptions): Promise<DocGenBatchBase> {
       batchBody(body);
-      return ok('POST', await raw.POST('/docgen_batches', { body, ...init(checkCall(o)) }));
+      return (await send<DocGenBatchBase>('POST', '/docgen_batches', {}, checkCall(o), body)).data;
     },
-    listJobs(batchId: string, query?: ListBatchJobsQuery, o?: CallOptions): PagePromise<DocGenJob> {
-      const batch_id = pathId('batch_id', batchId);
-      pageQuery(query);
-      const c = init(checkCall(o));
-      return pagePromise(
-        async (marker) =>
-          ok('GET', await raw.GET('/docgen_batch_jobs/{batch_id}', { params: { path: { batch_id }, query: { ...query, marker } }, ...c })),
-        query?.marker,
-      );
-    },
+    listJobs: (batchId: string, query?: ListBatchJobsQuery, o?: CallOptions) =>
+      list<DocGenJob>('/docgen_batch_jobs/{batch_id}', { batch_id: pathId('batch_id', batchId) }, query, o),
     /** Polls the batch's job list (one call per page per round) until every job has finished. */
     async wait(batchId: string, w?: WaitOptions): Promise<DocGenJob[]> {
-      const batch_id = pathId('batch_id', batchId);
-      return waitUntilFinished(
-        `batch ${batch_id}`,
-        async (signal) => {
-          const jobs: DocGenJob[] = [];
-          for await (const job of batches.listJobs(batch_id, { limit: 1000 }, { signal })) jobs.push(job);
-          return jobs;
-        },
-        w,
-      );
+      const id = pathId('batch_id', batchId);
+      return waitUntilFinished(`batch ${id}`, async (signal) => {
+        const jobs: DocGenJob[] = [];
+        for await (const job of batches.listJobs(id, { limit: 1000 }, { signal })) jobs.push(job);
+        return jobs;
+      }, w);
     },
   };
 
   const jobs = {
-    async get(jobId: string, o?: CallOptions): Promise<DocGenJob> {
-      const job_id = pathId('job_id', jobId);
-      return ok('GET', await raw.GET('/docgen_jobs/{job_id}', { params: { path: { job_id } }, ...init(checkCall(o)) }));
-    },
-    list(query?: ListJobsQuery, o?: CallOptions): PagePromise<DocGenJobFull> {
-      pageQuery(query);
-      const c = init(checkCall(o));
-      return pagePromise(async (marker) => ok('GET', await raw.GET('/docgen_jobs', { params: { query: { ...query, marker } }, ...c })), query?.marker);
-    },
+    get: (jobId: string, o?: CallOptions) => get<DocGenJob>('/docgen_jobs/{job_id}', { path: { job_id: pathId('job_id', jobId) } }, o),
+    list: (query?: ListJobsQuery, o?: CallOptions) => list<DocGenJobFull>('/docgen_jobs', undefined, query, o),
     /** Polls the job until it has finished. */
     async wait(jobId: string, w?: WaitOptions): Promise<DocGenJob> {
-      const job_id = pathId('job_id', jobId);
-      const [job] = await waitUntilFinished(`job ${job_id}`, async (signal) => [await jobs.get(job_id, { signal })], w);
+      const id = pathId('job_id', jobId);
+      const [job] = await waitUntilFinished(`job ${id}`, async (signal) => [await jobs.get(id, { signal })], w);
       return job!;
     },
   };

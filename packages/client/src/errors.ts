@@ -10,7 +10,15 @@ export interface FailedRequest {
 
 export class DocGenError extends Error {
   override name = 'DocGenError';
+
+  /** The error's own fields with its name and message (the cause and stack stay out). */
+  toJSON(): { name: string; message: string; [field: string]: unknown } {
+    return { ...(this as object), name: this.name, message: this.message };
+  }
 }
+
+/** Why a request that may have been acted on was not repeated. */
+export const OUTCOME_UNKNOWN = 'the request may have reached Box, so its outcome is unknown and it was not retried';
 
 /** Bad input caught before any request was sent; `field` names the culprit. */
 export class DocGenValidationError extends DocGenError {
@@ -23,52 +31,41 @@ export class DocGenValidationError extends DocGenError {
   }
 }
 
-const BODY_PREVIEW = 500;
-
 /** The API answered with a status outside 2xx. */
 export class DocGenApiError extends DocGenError {
   override name = 'DocGenApiError';
-  readonly status: number;
-  readonly code: string | undefined;
-  readonly requestId: string | undefined;
-  readonly helpUrl: string | undefined;
-  readonly contextInfo: Record<string, unknown> | null | undefined;
+  declare readonly status: number;
+  declare readonly code: string | undefined;
+  declare readonly requestId: string | undefined;
+  declare readonly helpUrl: string | undefined;
+  declare readonly contextInfo: Record<string, unknown> | null | undefined;
   /** Response headers, lower-cased. */
-  readonly headers: Record<string, string>;
-  /** The body as received when it was not a JSON error object, cut short. */
-  readonly rawBody: string | undefined;
-  readonly request: FailedRequest;
+  declare readonly headers: Record<string, string>;
+  /** The body as received when it was not a JSON error object, cut to 500 characters. */
+  declare readonly rawBody: string | undefined;
+  declare readonly request: FailedRequest;
   /** True for a POST answered by a 5xx: Box may have acted on it, so it was not retried. */
-  readonly outcomeUnknown: boolean;
+  declare readonly outcomeUnknown: boolean;
 
   constructor(response: Response, body: unknown, request: FailedRequest) {
-    const json = body && typeof body === 'object' ? (body as Record<string, unknown>) : undefined;
-    const text = typeof body === 'string' && body.length ? body.slice(0, BODY_PREVIEW) : undefined;
+    // A ClientError body when there is one; HTML, empty or cut-off bodies still give a useful error.
+    const json: Record<string, unknown> = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+    const rawBody = typeof body === 'string' && body ? body.slice(0, 500) : undefined;
     const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
-    const code = str(json?.code);
-    const requestId = str(json?.request_id) ?? response.headers.get('box-request-id') ?? undefined;
-    const detail = str(json?.message) ?? (text ? `unexpected response body: ${text}` : response.statusText || 'no body');
-    const outcomeUnknown = !idempotent(request.method) && response.status >= 500;
+    const { status } = response;
+    const code = str(json.code);
+    const requestId = str(json.request_id) ?? response.headers.get('box-request-id') ?? undefined;
+    const outcomeUnknown = !idempotent(request.method) && status >= 500;
     super(
-      `${request.method} ${request.url} failed with ${response.status}${code ? ` ${code}` : ''}: ${detail}` +
+      `${request.method} ${request.url} failed with ${status}${code ? ` ${code}` : ''}: ${str(json.message) ?? rawBody ?? response.statusText}` +
         (requestId ? ` (request id ${requestId})` : '') +
-        (outcomeUnknown ? '; the request may have reached Box, so its outcome is unknown and it was not retried' : ''),
+        (outcomeUnknown ? `; ${OUTCOME_UNKNOWN}` : ''),
     );
-    this.status = response.status;
-    this.code = code;
-    this.requestId = requestId;
-    this.helpUrl = str(json?.help_url);
-    const ctx = json?.context_info;
-    this.contextInfo = ctx === null ? null : ctx && typeof ctx === 'object' ? (ctx as Record<string, unknown>) : undefined;
-    this.headers = Object.fromEntries(response.headers);
-    this.rawBody = text;
-    this.request = request;
-    this.outcomeUnknown = outcomeUnknown;
-  }
-
-  toJSON() {
-    const { name, message, status, code, requestId, helpUrl, contextInfo, headers, rawBody, request, outcomeUnknown } = this;
-    return { name, message, status, code, requestId, helpUrl, contextInfo, headers, rawBody, request, outcomeUnknown };
+    const contextInfo = json.context_info as Record<string, unknown> | null | undefined;
+    Object.assign(this, {
+      status, code, requestId, helpUrl: str(json.help_url), contextInfo, rawBody, request, outcomeUnknown,
+      headers: Object.fromEntries(response.headers),
+    });
   }
 }
 
@@ -87,10 +84,6 @@ export class DocGenConnectionError extends DocGenError {
     super(message, options);
   }
 
-  toJSON() {
-    const { name, message, request, outcomeUnknown } = this;
-    return { name, message, request, outcomeUnknown };
-  }
 }
 
 /** An attempt ran past `timeoutMs`. */

@@ -32,9 +32,9 @@ function toPage<T>(raw: RawPage<T>, marker: string | undefined, fetchPage: Fetch
     entries: raw.entries ?? [],
     hasNextPage: () => next !== undefined,
     async getNextPage() {
-      if (next === undefined) throw new DocGenError('there is no next page: next_marker is empty');
+      if (next === undefined) throw new DocGenError('no next page');
       // A server that hands back the marker it was given would loop forever.
-      if (next === marker) throw new DocGenError(`the server returned the same next_marker "${next}" twice; stopping to avoid an endless loop`);
+      if (next === marker) throw new DocGenError(`next_marker "${next}" repeated: stopping an endless loop`);
       return toPage(await fetchPage(next), next, fetchPage);
     },
   };

@@ -28,14 +28,16 @@ export function retryableStatus(method: string, status: number): boolean {
   return idempotent(method) ? RETRY_STATUSES.has(status) : status === 429;
 }
 
+const number = (value: string | null) => (value && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : undefined);
+
 /** Milliseconds the server asked us to wait, or undefined. Header names are case-insensitive. */
 export function retryAfterMs(headers: Headers, now = Date.now()): number | undefined {
-  const ms = headers.get('retry-after-ms');
-  if (ms !== null && /^\s*\d+(\.\d+)?\s*$/.test(ms)) return Number(ms);
+  const ms = number(headers.get('retry-after-ms'));
+  if (ms !== undefined) return ms;
   const value = headers.get('retry-after');
-  if (value === null || value.trim() === '') return undefined;
-  if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return Number(value) * 1000;
-  const date = Date.parse(value);
+  const seconds = number(value);
+  if (seconds !== undefined) return seconds * 1000;
+  const date = Date.parse(value ?? '');
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 

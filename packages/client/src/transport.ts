@@ -1,6 +1,6 @@
 // The fetch every request goes through: auth, version header, per-attempt timeout,
 // retries with backoff, one token refresh on 401, and a log line per attempt.
-import { DocGenConnectionError, DocGenTimeoutError, DocGenValidationError, type FailedRequest } from './errors.js';
+import { DocGenConnectionError, DocGenTimeoutError, DocGenValidationError, OUTCOME_UNKNOWN, type FailedRequest } from './errors.js';
 import { RETRY_DEFAULTS, idempotent, retryDelayMs, retryableStatus, sleep, type RetryTuning } from './retry.js';
 
 export const BOX_VERSION = '2025.0';
@@ -121,6 +121,12 @@ export function createTransport(config: TransportConfig) {
       // Read the body once; each attempt gets a fresh Request around the same bytes.
       const body = input.body ? await input.arrayBuffer() : undefined;
       let refreshed = false;
+      /** One debug line per attempt, and a warning when a retry follows. Never a header. */
+      const note = (data: Record<string, unknown>, started: number) => {
+        const what = data.status ?? (data.error === 'timeout' ? 'a timeout' : 'a connection error');
+        log?.debug(`${method} ${path} → ${what} (attempt ${data.attempt}, ${Date.now() - started} ms)`, data);
+        if (data.delayMs !== undefined) log?.warn(`retrying ${method} ${path} in ${data.delayMs} ms after ${what}`, data);
+      };
 
       for (let attempt = 0; ; attempt++) {
         if (call.signal?.aborted) throw call.signal.reason;
@@ -141,56 +147,38 @@ export function createTransport(config: TransportConfig) {
           if (call.signal?.aborted) throw call.signal.reason;
           const timedOut = guard.timedOut();
           const unsent = response === undefined && !timedOut && neverSent(error);
-          const ms = Date.now() - started;
-          const retrying = attempt < maxRetries && (idempotent(method) || unsent);
+          const retry = attempt < maxRetries && (idempotent(method) || unsent);
           const delayMs = retryDelayMs(attempt, undefined, config.retry);
-          log?.debug(`${method} ${path} failed: ${timedOut ? 'timeout' : 'connection error'} (attempt ${attempt + 1}, ${ms} ms)`, {
-            method, path, attempt: attempt + 1, error: timedOut ? 'timeout' : 'connection', ...(retrying && { delayMs }),
-          });
-          if (retrying) {
-            log?.warn(`retrying ${method} ${path} in ${delayMs} ms after a ${timedOut ? 'timeout' : 'connection error'}`, {
-              method, path, attempt: attempt + 1, delayMs,
-            });
+          note({ method, path, attempt: attempt + 1, error: timedOut ? 'timeout' : 'connection', ...(retry && { delayMs }) }, started);
+          if (retry) {
             await sleep(delayMs, call.signal);
             continue;
           }
           const outcomeUnknown = !idempotent(method) && !unsent;
-          const what = timedOut ? `timed out after ${timeoutMs} ms` : 'failed to connect or lost the connection';
-          const tail = outcomeUnknown
-            ? '; the request may have reached Box, so its outcome is unknown and it was not retried'
-            : attempt > 0 ? ` (after ${attempt + 1} attempts)` : '';
-          const message = `${method} ${path} ${what}${tail}`;
-          throw timedOut
-            ? new DocGenTimeoutError(message, request, outcomeUnknown, { cause: error })
-            : new DocGenConnectionError(message, request, outcomeUnknown, { cause: error });
+          const message = `${method} ${path} ${timedOut ? `timed out after ${timeoutMs} ms` : 'failed to connect or lost the connection'}${
+            outcomeUnknown ? `; ${OUTCOME_UNKNOWN}` : attempt ? ` (after ${attempt + 1} attempts)` : ''}`;
+          throw new (timedOut ? DocGenTimeoutError : DocGenConnectionError)(message, request, outcomeUnknown, { cause: error });
         } finally {
           guard.done();
         }
 
         const { status } = response;
-        const result = new Response(buffered, { status, statusText: response.statusText, headers: response.headers });
-        // A constructed Response has an empty url; errors quote it.
-        Object.defineProperty(result, 'url', { value: url });
-        if (status === 401 && typeof config.token === 'function' && !refreshed) {
+        const refresh = status === 401 && typeof config.token === 'function' && !refreshed;
+        const retry = !refresh && attempt < maxRetries && retryableStatus(method, status);
+        const delayMs = retryDelayMs(attempt, response.headers, config.retry);
+        note({ method, path, status, attempt: attempt + 1, ...(retry && { delayMs }) }, started);
+        if (refresh) {
           refreshed = true;
-          log?.debug(`${method} ${path} → 401, refreshing the token (attempt ${attempt + 1})`, { method, path, status, attempt: attempt + 1 });
           await token.refresh(bearer);
           attempt--; // the repeat after a refresh is not a retry
-          continue;
-        }
-        if (attempt < maxRetries && retryableStatus(method, status)) {
-          const delayMs = retryDelayMs(attempt, response.headers, config.retry);
-          log?.debug(`${method} ${path} → ${status} (attempt ${attempt + 1}, ${Date.now() - started} ms)`, {
-            method, path, status, attempt: attempt + 1, delayMs,
-          });
-          log?.warn(`retrying ${method} ${path} in ${delayMs} ms after ${status}`, { method, path, status, attempt: attempt + 1, delayMs });
+        } else if (retry) {
           await sleep(delayMs, call.signal);
-          continue;
+        } else {
+          const result = new Response(buffered, { status, statusText: response.statusText, headers: response.headers });
+          // A constructed Response has an empty url; errors quote it.
+          Object.defineProperty(result, 'url', { value: url });
+          return result;
         }
-        log?.debug(`${method} ${path} → ${status} (attempt ${attempt + 1}, ${Date.now() - started} ms)`, {
-          method, path, status, attempt: attempt + 1,
-        });
-        return result;
       }
     };
 }
