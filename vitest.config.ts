@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
     // One Prism server from the bundled spec for the whole run; tests read its URL with inject('mockUrl').
     globalSetup: ['@box-docgen/mock/vitest'],
     testTimeout: 20_000,

@@ -1,21 +1,27 @@
 /**
  * @box-docgen/mock — a contract-true mock of the Box Doc Gen API.
  *
- * Runs Prism (the HTTP server of @stoplight/prism-http-server) in this process, built from
- * the bundled OpenAPI document of @box-docgen/spec, with the same configuration that
- * `prism mock` uses.
+ * Prism (the HTTP server of @stoplight/prism-http-server) runs in this process on its own
+ * loopback port, built from the bundled OpenAPI document of @box-docgen/spec with the same
+ * configuration `prism mock` uses. A small front server (front.ts) in front of it is what
+ * clients talk to: it keeps a journal of the requests, applies scenarios, and turns a request
+ * that breaks the contract into an answer naming every violation.
  */
-import { request as httpRequest } from 'node:http';
-import { createRequire } from 'node:module';
-import { isAbsolute, resolve as resolvePath } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { get as httpGet } from 'node:http';
 
-import { configureExtensionsUserProvided } from '@stoplight/prism-cli/dist/extensions.js';
-import { getHttpOperationsFromSpec } from '@stoplight/prism-http';
-import type { IHttpConfig } from '@stoplight/prism-http';
-import { createServer } from '@stoplight/prism-http-server';
-
-export type MockLogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug';
+import { startChildMockServer } from './child.js';
+import { type Violation, describeViolation } from './errors.js';
+import type { Front, FrontOptions } from './front.js';
+import { CONTROL_PREFIX, SCENARIO_HEADER } from './headers.js';
+import { Journal, type RecordedRequest } from './journal.js';
+import { LOG_LEVELS, type MockLogLevel } from './log-levels.js';
+import {
+  checkScenarioOptions,
+  parseScenarios,
+  scenarioRegistry,
+  type AnyScenario,
+  type ScenarioOptionsMap,
+} from './scenarios/index.js';
 
 export interface MockServerOptions {
   /** Port to listen on; default 0 = a free port chosen by the OS. */
@@ -24,7 +30,16 @@ export interface MockServerOptions {
   host?: string;
   /** Default false: serve the spec's examples; true: generate responses from the schemas. */
   dynamic?: boolean;
-  /** Default true: request/response violations are errors (Prism's `--errors`). */
+  /**
+   * Seed of the generator used with `dynamic: true` (json-schema-faker's random source): the same
+   * seed gives the same generated bodies. Without it, every generated body is new.
+   */
+  seed?: number | string;
+  /**
+   * Default true: a response that breaks the spec becomes a 500 ClientError naming the violations
+   * (Prism's `--errors`). A request that breaks the spec is always refused (400 bad_request, or 401
+   * without valid Authorization) with the violations named in `message` and `context_info.errors`.
+   */
   errors?: boolean;
   /** Path, file: URL or http(s) URL of an OpenAPI document; default @box-docgen/spec/openapi.json. */
   spec?: string;
@@ -32,6 +47,27 @@ export interface MockServerOptions {
   logLevel?: MockLogLevel;
   /** Default true: answer CORS preflights and add CORS headers. */
   cors?: boolean;
+  /**
+   * Scenario(s) for every request that does not name its own with the x-box-docgen-scenario
+   * header: 'jobs-progress', 'rate-limited:every=2', 'flaky:rate=0.3,seed=7', 'a+b', 'none'.
+   */
+  scenario?: string;
+  /** Options per scenario name, e.g. `{ 'rate-limited': { every: 2 } }`; inline options win. */
+  scenarioOptions?: ScenarioOptionsMap;
+  /** Extra scenario definitions for this server (in-process only), next to the built-in ones. */
+  scenarios?: readonly AnyScenario[];
+  /**
+   * Default false: run in this process. true: run in a child Node process (the
+   * `box-docgen-mock serve` command) that exits with this process, even on SIGKILL.
+   */
+  childProcess?: boolean;
+  /** Called after each request was answered (in-process only). */
+  onRequest?: (request: RecordedRequest) => void;
+}
+
+export interface JournalFilter {
+  /** Only the requests sent with this x-box-docgen-mock-session header. */
+  session?: string;
 }
 
 export interface MockServer {
@@ -39,186 +75,261 @@ export interface MockServer {
   url: string;
   /** The port actually listened on (the OS's choice when port 0 was asked). */
   port: number;
-  /** Stops the server and drops open connections. Idempotent. */
+  /** What the server received, oldest first (Authorization redacted). */
+  requests(filter?: JournalFilter): Promise<RecordedRequest[]>;
+  /** Clears the journal and the scenario state (counters), of one session or all. */
+  reset(filter?: JournalFilter): Promise<void>;
+  /** Stops the server and drops open connections; nothing is left listening. Idempotent. */
   close(): Promise<void>;
+  /** The child's process id with `childProcess: true`. */
+  pid?: number;
 }
 
-const LOG_LEVELS: readonly MockLogLevel[] = ['silent', 'error', 'warn', 'info', 'debug'];
-const READY_TIMEOUT_MS = 10_000;
+const DEFAULT_ANSWER_TIMEOUT_MS = 30_000;
 
-const requireHere = createRequire(import.meta.url);
-
-/** Starts a Prism mock server in this process; resolves once the server has answered a request. */
-export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
-  const port = options.port ?? 0;
-  const host = options.host ?? '127.0.0.1';
-  const dynamic = options.dynamic ?? false;
-  const errors = options.errors ?? true;
-  const logLevel = options.logLevel ?? 'silent';
-  const cors = options.cors ?? true;
-
+function checkCommon(caller: string, options: { port?: number; host?: string; logLevel?: MockLogLevel }): void {
+  const { port = 0, host = '127.0.0.1', logLevel = 'silent' } = options;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new TypeError(`startMockServer: options.port must be an integer from 0 to 65535, got ${String(port)}`);
+    throw new TypeError(`${caller}: options.port must be an integer from 0 to 65535, got ${String(port)}`);
   }
   if (typeof host !== 'string' || host === '') {
-    throw new TypeError('startMockServer: options.host must be a non-empty string');
+    throw new TypeError(`${caller}: options.host must be a non-empty string`);
   }
   if (!LOG_LEVELS.includes(logLevel)) {
-    throw new TypeError(`startMockServer: options.logLevel must be one of ${LOG_LEVELS.join(', ')}, got ${String(logLevel)}`);
+    throw new TypeError(`${caller}: options.logLevel must be one of ${LOG_LEVELS.join(', ')}, got ${String(logLevel)}`);
   }
-
-  const document = resolveSpec(options.spec);
-
-  let operations: Awaited<ReturnType<typeof getHttpOperationsFromSpec>>;
-  try {
-    operations = await getHttpOperationsFromSpec(document);
-    // As `prism mock` does: apply the document's x-json-schema-faker options (global state of
-    // json-schema-faker, shared by every Prism in the process).
-    await configureExtensionsUserProvided(document, { fillProperties: undefined });
-  } catch (error) {
-    throw new Error(`startMockServer: cannot load the OpenAPI document ${document}: ${messageOf(error)}`, {
-      cause: error,
-    });
-  }
-  if (operations.length === 0) {
-    throw new Error(`startMockServer: no operations found in the OpenAPI document ${document}`);
-  }
-
-  // The same configuration `prism mock` builds (prism-cli util/createServer.js).
-  const config: IHttpConfig = {
-    validateRequest: true,
-    validateResponse: true,
-    checkSecurity: true,
-    errors,
-    upstreamProxy: undefined,
-    mock: { dynamic, ignoreExamples: false },
-    isProxy: false,
-  };
-
-  const server = createServer(operations, {
-    cors,
-    config,
-    components: { logger: createPrismLogger(logLevel) },
-  });
-
-  let address: string;
-  try {
-    address = await server.listen(port, host);
-  } catch (error) {
-    // Prism rejects with the error *message* (a string), e.g. 'listen EADDRINUSE: ...'.
-    throw new Error(`startMockServer: cannot listen on ${host}:${port}: ${messageOf(error)}`, {
-      cause: error,
-    });
-  }
-
-  // Prism's listen() answers `http://${address}:${port}` from server.address(); the port is
-  // the real one also when 0 was asked.
-  const actualPort = Number(/:(\d+)$/.exec(address)?.[1]);
-  if (!Number.isInteger(actualPort) || actualPort <= 0) {
-    await server.close().catch(() => undefined);
-    throw new Error(`startMockServer: cannot read the port from Prism's address ${JSON.stringify(address)}`);
-  }
-
-  const url = `http://${urlHost(host)}:${actualPort}`;
-
-  let closing: Promise<void> | undefined;
-  const close = (): Promise<void> => {
-    return (closing ??= server.close());
-  };
-
-  try {
-    await waitUntilAnswering(url, cors);
-  } catch (error) {
-    await close().catch(() => undefined);
-    throw new Error(`startMockServer: the mock server at ${url} did not answer: ${messageOf(error)}`, {
-      cause: error,
-    });
-  }
-
-  return { url, port: actualPort, close };
 }
 
-/** The default document, or the caller's path / URL made absolute. */
-function resolveSpec(spec: string | undefined): string {
-  if (spec === undefined) {
-    try {
-      return requireHere.resolve('@box-docgen/spec/openapi.json');
-    } catch (error) {
-      throw new Error(
-        'startMockServer: @box-docgen/spec/openapi.json was not found; build the spec package or pass options.spec',
-        { cause: error },
-      );
-    }
-  }
-  if (typeof spec !== 'string' || spec === '') {
-    throw new TypeError('startMockServer: options.spec must be a non-empty path or URL');
-  }
-  if (/^https?:\/\//i.test(spec)) return spec;
-  if (/^file:/i.test(spec)) return fileURLToPath(spec);
-  return isAbsolute(spec) ? spec : resolvePath(spec);
-}
-
-interface PinoLike {
-  (options: object, destination?: unknown): { child(bindings: object): unknown };
-  levels: { values: Record<string, number> };
-  destination(fd: number): unknown;
-}
-
-/**
- * A pino 6 logger like the one prism-core's createLogger makes. Prism calls the custom level
- * `success`, so a plain pino logger makes it throw (an unhandled rejection, and the request
- * never gets an answer). pino is resolved through @stoplight/prism-cli, which depends on it.
- */
-function createPrismLogger(level: MockLogLevel): never {
-  const requireFromPrismCli = createRequire(requireHere.resolve('@stoplight/prism-cli/package.json'));
-  const pino = requireFromPrismCli('pino') as PinoLike;
-  const options = {
-    base: {},
-    customLevels: { success: (pino.levels.values['info'] ?? 30) + 2 },
-    level,
-    timestamp: false,
-  };
-  const logger = level === 'silent' ? pino(options) : pino(options, pino.destination(2));
-  return logger.child({ name: 'HTTP SERVER' }) as never;
-}
-
-/** The host part of a URL that reaches a server listening on `host`. */
-function urlHost(host: string): string {
-  if (host === '0.0.0.0') return '127.0.0.1';
-  if (host === '::' || host === '[::]') return '[::1]';
-  if (host.includes(':') && !host.startsWith('[')) return `[${host}]`;
-  return host;
-}
-
-/**
- * One real HTTP request to the server. With CORS on, a preflight (answered by Prism's router
- * without validation or logging); otherwise a GET of a path that is not in the spec.
- */
-function waitUntilAnswering(url: string, cors: boolean): Promise<void> {
+/** A GET that must answer 200, over node:http (a test may have replaced globalThis.fetch). */
+function getOk(url: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const target = new URL('/__box-docgen-mock__/ready', url);
-    const req = httpRequest(
-      target,
-      {
-        method: cors ? 'OPTIONS' : 'GET',
-        agent: false,
-        headers: cors
-          ? { origin: 'http://box-docgen-mock.invalid', 'access-control-request-method': 'GET', connection: 'close' }
-          : { connection: 'close' },
-        timeout: READY_TIMEOUT_MS,
-      },
-      (res) => {
-        res.resume();
-        res.once('end', resolve);
-        res.once('error', reject);
-      },
-    );
-    req.once('timeout', () => req.destroy(new Error(`no answer within ${READY_TIMEOUT_MS} ms`)));
+    const req = httpGet(url, { agent: false, timeout: 10_000, headers: { connection: 'close' } }, (res) => {
+      res.resume();
+      res.once('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}`))));
+      res.once('error', reject);
+    });
+    req.once('timeout', () => req.destroy(new Error('no answer within 10000 ms')));
     req.once('error', reject);
-    req.end();
   });
 }
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+function checkSeed(caller: string, seed: unknown): string | undefined {
+  if (seed === undefined) return undefined;
+  if ((typeof seed === 'number' && Number.isInteger(seed)) || (typeof seed === 'string' && seed !== '')) return String(seed);
+  throw new TypeError(`${caller}: options.seed must be an integer or a non-empty string, got ${String(seed)}`);
+}
+
+/** Starts the mock; resolves once it has answered a request through the front server. */
+export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
+  const caller = 'startMockServer';
+  checkCommon(caller, options);
+  const seed = checkSeed(caller, options.seed);
+  if (options.scenario !== undefined && typeof options.scenario !== 'string') {
+    throw new TypeError(`${caller}: options.scenario must be a string such as 'jobs-progress'`);
+  }
+  const registry = scenarioRegistry(options.scenarios);
+  const scenarioOptions = options.scenarioOptions ?? {};
+  let scenario;
+  try {
+    checkScenarioOptions(scenarioOptions, registry);
+    scenario = parseScenarios(options.scenario ?? '', registry, scenarioOptions);
+  } catch (error) {
+    throw new TypeError(`${caller}: options.scenario: ${messageOf(error)}`, { cause: error });
+  }
+
+  if (options.childProcess) {
+    if (options.scenarios?.length) throw new TypeError(`${caller}: options.scenarios cannot be passed to a child process`);
+    if (options.onRequest) throw new TypeError(`${caller}: options.onRequest cannot be used with a child process`);
+    if (Object.keys(scenarioOptions).length > 0) throw new TypeError(`${caller}: with a child process, write scenario options inline (name:key=value)`);
+    return startChildMockServer({ ...options, ...(seed !== undefined && { seed }) });
+  }
+
+  // Prism is loaded only here: a child-process server or connectMockServer does not pay for it.
+  const { resolveSpec, startPrism } = await import('./prism.js');
+  const document = resolveSpec(options.spec, caller);
+  const cors = options.cors ?? true;
+  const prism = await startPrism({
+    document,
+    dynamic: options.dynamic ?? false,
+    seed,
+    errors: options.errors ?? true,
+    logLevel: options.logLevel ?? 'silent',
+    cors,
+    caller,
+  });
+  const journal = new Journal();
+  return frontOn(caller, prism, {
+    mode: 'mock',
+    prism,
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? 0,
+    cors,
+    registry,
+    scenario,
+    scenarioOptions,
+    journal,
+    answerTimeoutMs: DEFAULT_ANSWER_TIMEOUT_MS,
+    ...(options.onRequest && { onRequest: options.onRequest }),
+    caller,
+  }, journal);
+}
+
+async function frontOn(
+  caller: string,
+  prism: { close(): Promise<void> },
+  frontOptions: FrontOptions,
+  journal: Journal,
+): Promise<MockServer> {
+  const { startFront } = await import('./front.js');
+  let front: Front;
+  try {
+    front = await startFront(frontOptions);
+  } catch (error) {
+    await prism.close().catch(() => undefined);
+    throw new Error(`${caller}: cannot listen on ${frontOptions.host}:${frontOptions.port}: ${messageOf(error)}`, { cause: error });
+  }
+  let closing: Promise<void> | undefined;
+  const close = () => (closing ??= Promise.allSettled([front.close(), prism.close()]).then(() => undefined));
+  try {
+    await getOk(`${front.url}${CONTROL_PREFIX}/ready`);
+  } catch (error) {
+    await close();
+    throw new Error(`${caller}: the server at ${front.url} did not answer: ${messageOf(error)}`, { cause: error });
+  }
+  return {
+    url: front.url,
+    port: front.port,
+    requests: async (filter = {}) => journal.list(filter.session),
+    reset: async (filter = {}) => front.reset(filter.session),
+    close,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The validation proxy
+
+export interface ProxyServerOptions {
+  /** Base URL of the real API, e.g. 'https://api.box.com/2.0'; request paths are appended to it. */
+  upstream: string | URL;
+  port?: number;
+  host?: string;
+  spec?: string;
+  /**
+   * Default true: a request that breaks the spec is refused (400, not forwarded) and a response
+   * that breaks it becomes a 500 ClientError naming the violations. false: everything passes
+   * through unchanged and the violations are only reported.
+   */
+  errors?: boolean;
+  logLevel?: MockLogLevel;
+  cors?: boolean;
+  /** Called for each violation, as soon as the request that had it was answered. */
+  onViolation?: (violation: ContractViolation) => void;
+  /** Called after each request was answered. */
+  onRequest?: (request: RecordedRequest) => void;
+  /** How long to wait for the upstream; default 120 s. */
+  answerTimeoutMs?: number;
+}
+
+/** A violation together with the request it was found on. */
+export interface ContractViolation extends Violation {
+  seq: number;
+  method: string;
+  /** Path and query of the request. */
+  path: string;
+  /** The status sent back to the caller (null when nothing was sent). */
+  status: number | null;
+}
+
+export interface ProxyServer extends MockServer {
+  upstream: string;
+  /** Every violation seen since the start (or the last reset), oldest first. */
+  violations(): Promise<ContractViolation[]>;
+}
+
+/** One line: 'GET /docgen_jobs/1 → 500: response body status: Response body property status must be …'. */
+export function formatViolation(v: ContractViolation): string {
+  return `${v.method} ${v.path} → ${v.status ?? 'dropped'}: ${describeViolation(v)}`;
+}
+
+function violationsOfEntry(entry: RecordedRequest): ContractViolation[] {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(entry.query)) for (const v of [value].flat()) query.append(key, v);
+  const path = query.size > 0 ? `${entry.path}?${query}` : entry.path;
+  return entry.violations.map((v) => ({ ...v, seq: entry.seq, method: entry.method, path, status: entry.status }));
+}
+
+/**
+ * Starts Prism's validation proxy in front of a real API: every request and response is
+ * checked against the spec, and each violation is reported through `onViolation` and
+ * `violations()`.
+ */
+export async function startProxyServer(options: ProxyServerOptions): Promise<ProxyServer> {
+  const caller = 'startProxyServer';
+  if (!options || options.upstream === undefined) throw new TypeError(`${caller}: options.upstream (the API's base URL) is required`);
+  checkCommon(caller, options);
+  let upstream: URL;
+  try {
+    upstream = new URL(String(options.upstream));
+  } catch {
+    throw new TypeError(`${caller}: options.upstream must be an absolute http(s) URL, got ${String(options.upstream)}`);
+  }
+  if (upstream.protocol !== 'http:' && upstream.protocol !== 'https:') {
+    throw new TypeError(`${caller}: options.upstream must be an http(s) URL, got ${upstream.href}`);
+  }
+  const cors = options.cors ?? true;
+  const { resolveSpec, startPrism } = await import('./prism.js');
+  const prism = await startPrism({
+    document: resolveSpec(options.spec, caller),
+    dynamic: false,
+    seed: undefined,
+    errors: options.errors ?? true,
+    logLevel: options.logLevel ?? 'silent',
+    cors,
+    upstream,
+    caller,
+  });
+  const journal = new Journal();
+  const server = await frontOn(caller, prism, {
+    mode: 'proxy',
+    prism,
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? 0,
+    cors,
+    registry: scenarioRegistry(),
+    scenario: [],
+    scenarioOptions: {},
+    journal,
+    answerTimeoutMs: options.answerTimeoutMs ?? 120_000,
+    onRequest: (entry) => {
+      options.onRequest?.(entry);
+      if (options.onViolation) for (const violation of violationsOfEntry(entry)) options.onViolation(violation);
+    },
+    caller,
+  }, journal);
+  return {
+    ...server,
+    upstream: upstream.href,
+    violations: async () => journal.list().flatMap(violationsOfEntry),
+  };
+}
+
+export { connectMockServer, type MockConnection, type MockConnectionOptions } from './remote.js';
+export { SCENARIO_HEADER, SESSION_HEADER, CONTROL_PREFIX } from './headers.js';
+export { BUILT_IN_SCENARIOS, defineScenario, parseScenarios, scenarioRegistry, ScenarioSpecError } from './scenarios/index.js';
+export type {
+  AnyScenario, Scenario, ScenarioAnswer, ScenarioContext, ScenarioHandler, ScenarioOptionsMap, ScenarioOptionSpec,
+  ScenarioOptionValue, ScenarioRequest,
+} from './scenarios/index.js';
+export { clientError, describeViolation, type ClientErrorBody, type Violation } from './errors.js';
+export { mulberry32, seedFrom } from './random.js';
+export type { RecordedRequest } from './journal.js';
+export type { MockLogLevel } from './log-levels.js';
+
+/** Headers that make a client's requests use a scenario: `createDocGenClient({ headers: scenarioHeaders('flaky') })`. */
+export function scenarioHeaders(scenario: string): Record<string, string> {
+  return { [SCENARIO_HEADER]: scenario };
 }

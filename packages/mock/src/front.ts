@@ -1,0 +1,525 @@
+/**
+ * The front server: a small node:http server in front of Prism. It is what clients talk to.
+ *
+ * For each request it
+ *  1. reads the body and answers 400 itself when a JSON body does not parse (Prism 5.16 would
+ *     never answer such a request);
+ *  2. records the request in the journal (Authorization redacted);
+ *  3. applies the scenario: let Prism answer with a chosen `Prefer`, answer by itself (429, 503)
+ *     or drop the connection;
+ *  4. forwards to Prism on its loopback port and rewrites Prism's answer to a request that broke
+ *     the contract (and Prism's own problem+json errors) into a ClientError that names every
+ *     violation.
+ *
+ * Control endpoints live under /__box-docgen-mock__/ (ready, requests, reset, scenarios).
+ */
+import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+import {
+  clientError,
+  problemError,
+  requestViolationError,
+  responseViolationError,
+  violationsOf,
+  type ClientErrorBody,
+  type ProblemJson,
+  type Violation,
+} from './errors.js';
+import { CONTROL_PREFIX, SCENARIO_HEADER, SESSION_HEADER } from './headers.js';
+import { redactHeader, type Journal, type RecordedRequest } from './journal.js';
+import type { HttpOperations, PrismInstance } from './prism.js';
+import {
+  parseScenarios,
+  scenarioKey,
+  type AnyScenario,
+  type ScenarioOptionsMap,
+  type ScenarioUse,
+} from './scenarios/index.js';
+import type { ScenarioAnswer, ScenarioContext, ScenarioHandler, ScenarioRequest } from './scenarios/types.js';
+
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'host',
+  'content-length',
+  'expect',
+]);
+const PRISM_PROBLEM = /^https:\/\/stoplight\.io\/prism\/errors#/;
+
+export interface FrontOptions {
+  mode: 'mock' | 'proxy';
+  prism: PrismInstance;
+  host: string;
+  port: number;
+  cors: boolean;
+  registry: Map<string, AnyScenario>;
+  /** The server's scenarios (used when a request names none). */
+  scenario: ScenarioUse[];
+  scenarioOptions: ScenarioOptionsMap;
+  journal: Journal;
+  /** How long to wait for Prism's answer (in proxy mode, that includes the upstream). */
+  answerTimeoutMs: number;
+  /** Called once a request has been answered (or dropped). */
+  onRequest?: (entry: RecordedRequest) => void;
+  caller: string;
+}
+
+export interface Front {
+  url: string;
+  port: number;
+  /** Clears the journal and the scenario state (of one session, or all). */
+  reset(session?: string): void;
+  close(): Promise<void>;
+}
+
+interface Answer {
+  status: number;
+  headers: OutgoingHttpHeaders;
+  body: Buffer;
+}
+
+/** Reads facts about examples from the operations Prism loaded. */
+export function scenarioContext(operations: HttpOperations): ScenarioContext {
+  const contentsOf = (path: string, method: string, status: number | 'default') =>
+    operations
+      .find((op) => op.path === path && op.method.toLowerCase() === method.toLowerCase())
+      ?.responses.find((response) => response.code === String(status))
+      ?.contents?.find((content) => /json/.test(content.mediaType)) ?? undefined;
+  const examplesOf = (path: string, method: string, status: number | 'default') =>
+    (contentsOf(path, method, status)?.examples ?? []) as { key: string; value?: unknown }[];
+  return {
+    exampleNames: (path, method, status) => examplesOf(path, method, status).map((example) => example.key),
+    example: (path, method, status, name) => {
+      const examples = examplesOf(path, method, status);
+      const chosen = name === undefined ? examples[0] : examples.find((example) => example.key === name);
+      return chosen && 'value' in chosen ? structuredClone(chosen.value) : undefined;
+    },
+  };
+}
+
+const templateCache = new Map<string, { regex: RegExp; names: string[] }>();
+function matchTemplate(template: string, path: string): Record<string, string> | undefined {
+  let compiled = templateCache.get(template);
+  if (!compiled) {
+    const names: string[] = [];
+    const source = template
+      .split(/(\{[^}]+\})/)
+      .map((part) => {
+        const name = /^\{([^}]+)\}$/.exec(part)?.[1];
+        if (name !== undefined) {
+          names.push(name);
+          return '([^/]+)';
+        }
+        return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      })
+      .join('');
+    compiled = { regex: new RegExp(`^${source}/?$`), names };
+    templateCache.set(template, compiled);
+  }
+  const found = compiled.regex.exec(path);
+  if (!found) return undefined;
+  const params: Record<string, string> = {};
+  compiled.names.forEach((name, i) => {
+    const value = found[i + 1] ?? '';
+    try {
+      params[name] = decodeURIComponent(value);
+    } catch {
+      params[name] = value;
+    }
+  });
+  return params;
+}
+
+function queryOf(url: URL): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = {};
+  for (const key of new Set(url.searchParams.keys())) {
+    const values = url.searchParams.getAll(key);
+    query[key] = values.length === 1 ? values[0]! : values;
+  }
+  return query;
+}
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+function recordedHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    const text = headerText(value);
+    if (text !== undefined) out[name] = redactHeader(name, text);
+  }
+  return out;
+}
+
+function isJsonType(contentType: string | undefined): boolean {
+  return contentType !== undefined && /^\s*application\/([\w.-]+\+)?json\s*(;|$)/i.test(contentType);
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.once('end', () => (tooLarge ? reject(new BodyTooLarge()) : resolve(Buffer.concat(chunks))));
+    req.once('error', reject);
+  });
+}
+
+function corsHeaders(req: IncomingMessage): OutgoingHttpHeaders {
+  // The same headers Prism sets.
+  return {
+    'access-control-allow-origin': req.headers.origin || '*',
+    'access-control-allow-headers': headerText(req.headers['access-control-request-headers']) || '*',
+    'access-control-allow-credentials': 'true',
+    'access-control-expose-headers': headerText(req.headers['access-control-expose-headers']) || '*',
+  };
+}
+
+function jsonAnswer(status: number, body: unknown, headers: OutgoingHttpHeaders = {}): Answer {
+  return {
+    status,
+    headers: { ...headers, 'content-type': 'application/json; charset=utf-8' },
+    body: Buffer.from(body === undefined ? '' : JSON.stringify(body)),
+  };
+}
+
+export async function startFront(options: FrontOptions): Promise<Front> {
+  const { prism, journal, registry, mode } = options;
+  const context = scenarioContext(prism.operations);
+  const prismAgent = new Agent({ keepAlive: true, maxSockets: 64 });
+  /** Scenario handlers per session and scenario text. */
+  const state = new Map<string, { session: string | undefined; handlers: ScenarioHandler[] }>();
+
+  const handlersFor = (session: string | undefined, uses: ScenarioUse[]): ScenarioHandler[] => {
+    const key = `${session ?? ''}\n${scenarioKey(uses)}`;
+    let entry = state.get(key);
+    if (!entry) {
+      entry = { session, handlers: uses.map(({ scenario, options: o }) => scenario.create(o, context)) };
+      state.set(key, entry);
+    }
+    return entry.handlers;
+  };
+
+  const server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      // A bug in the front itself: answer rather than hang.
+      if (!res.headersSent) {
+        send(req, res, jsonAnswer(500, clientError(500, `box-docgen-mock failed: ${messageOf(error)}`)));
+      } else {
+        res.destroy();
+      }
+    });
+  });
+  server.on('clientError', (_error, socket: Socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+
+  const send = (req: IncomingMessage, res: ServerResponse, answer: Answer) => {
+    const headers: OutgoingHttpHeaders = { ...(options.cors ? corsHeaders(req) : {}), ...answer.headers };
+    const noBody = answer.status === 204 || answer.status === 304 || req.method === 'HEAD';
+    if (!noBody) headers['content-length'] = answer.body.length;
+    res.writeHead(answer.status, headers);
+    res.end(noBody ? undefined : answer.body);
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const url = new URL(req.url ?? '/', 'http://box-docgen-mock.invalid');
+    if (url.pathname === CONTROL_PREFIX || url.pathname.startsWith(`${CONTROL_PREFIX}/`)) {
+      req.resume();
+      return control(req, res, method, url);
+    }
+
+    let raw: Buffer;
+    try {
+      raw = await readBody(req);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) {
+        return send(req, res, jsonAnswer(400, clientError(400, `${method} ${url.pathname}: the request body is larger than ${MAX_BODY_BYTES} bytes`)));
+      }
+      res.destroy();
+      return;
+    }
+
+    const contentType = headerText(req.headers['content-type']);
+    const session = headerText(req.headers[SESSION_HEADER]);
+    const scenarioHeader = headerText(req.headers[SCENARIO_HEADER]);
+    const entry = journal.add({
+      time: new Date().toISOString(),
+      method,
+      path: url.pathname,
+      query: queryOf(url),
+      headers: recordedHeaders(req.headers),
+      body: null,
+      status: null,
+      ...(session !== undefined && { session }),
+      scenario: '',
+      violations: [],
+    });
+    const finish = (answer: Answer | undefined) => {
+      if (answer) {
+        entry.status = answer.status;
+        send(req, res, answer);
+      } else {
+        // Drop: close the connection without a byte of answer.
+        req.socket.destroy();
+      }
+      options.onRequest?.(structuredClone(entry));
+    };
+
+    // 1. The body. Prism 5.16 never answers a JSON body that does not parse, so refuse it here.
+    let body: unknown = null;
+    if (raw.length > 0) {
+      const text = raw.toString('utf8');
+      if (isJsonType(contentType)) {
+        try {
+          body = JSON.parse(text);
+        } catch (error) {
+          body = text;
+          entry.body = text;
+          const violation: Violation = {
+            side: 'request',
+            location: ['body'],
+            severity: 'Error',
+            code: 'json',
+            message: `The request body is not valid JSON: ${messageOf(error)}`,
+          };
+          entry.violations = [violation];
+          return finish(
+            jsonAnswer(
+              400,
+              clientError(400, `${method} ${url.pathname}: the request body is not valid JSON (${messageOf(error)})`, {
+                contextInfo: { errors: [{ reason: 'invalid_parameter', name: 'body', location: 'body', message: violation.message }] },
+              }),
+            ),
+          );
+        }
+      } else {
+        body = text;
+      }
+    }
+    entry.body = structuredClone(body);
+
+    // 2. The scenario: the request's own, else the server's.
+    let uses: ScenarioUse[] = [];
+    if (mode === 'mock') {
+      try {
+        uses = scenarioHeader !== undefined ? parseScenarios(scenarioHeader, registry, options.scenarioOptions) : options.scenario;
+      } catch (error) {
+        return finish(jsonAnswer(400, clientError(400, `${SCENARIO_HEADER}: ${messageOf(error)}`)));
+      }
+    }
+    entry.scenario = scenarioKey(uses);
+
+    let prefer: string | undefined;
+    if (uses.length > 0) {
+      const request: ScenarioRequest = {
+        method,
+        path: url.pathname,
+        query: entry.query,
+        headers: entry.headers,
+        body,
+        match: (template) => matchTemplate(template, url.pathname),
+      };
+      let action: ScenarioAnswer | undefined;
+      let handlers: ScenarioHandler[];
+      try {
+        handlers = handlersFor(session, uses);
+      } catch (error) {
+        return finish(jsonAnswer(500, clientError(500, `scenario ${entry.scenario} could not start: ${messageOf(error)}`)));
+      }
+      for (let i = 0; i < handlers.length && action === undefined; i++) {
+        try {
+          action = handlers[i]!(request);
+        } catch (error) {
+          return finish(jsonAnswer(500, clientError(500, `scenario ${uses[i]!.scenario.name} failed: ${messageOf(error)}`)));
+        }
+      }
+      if (action && 'drop' in action) return finish(undefined);
+      if (action && 'status' in action) return finish(jsonAnswer(action.status, action.body, action.headers));
+      if (action && 'prefer' in action) prefer = action.prefer;
+    }
+
+    // 3. Prism.
+    const forwardHeaders: OutgoingHttpHeaders = {};
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value === undefined || HOP_BY_HOP.has(name) || name === SCENARIO_HEADER || name === SESSION_HEADER) continue;
+      forwardHeaders[name] = value;
+    }
+    // A request's own Prefer wins over the scenario's choice.
+    if (prefer !== undefined && forwardHeaders['prefer'] === undefined) forwardHeaders['prefer'] = prefer;
+    // Prism's proxy decodes what it fetches but keeps content-encoding: ask the upstream for plain bytes.
+    if (mode === 'proxy') forwardHeaders['accept-encoding'] = 'identity';
+    if (raw.length > 0) forwardHeaders['content-length'] = raw.length;
+
+    let answer: Answer;
+    try {
+      answer = await forward(method, `${url.pathname}${url.search}`, forwardHeaders, raw.length > 0 ? raw : undefined);
+    } catch (error) {
+      const timedOut = error instanceof AnswerTimeout;
+      const what = mode === 'proxy' ? 'the upstream (through Prism)' : 'Prism';
+      return finish(
+        jsonAnswer(
+          timedOut ? 504 : 502,
+          clientError(timedOut ? 504 : 502, `${method} ${url.pathname}: ${what} ${timedOut ? `did not answer within ${options.answerTimeoutMs} ms` : `failed: ${messageOf(error)}`}`),
+        ),
+      );
+    }
+    const rewritten = rewrite(method, url.pathname, answer);
+    entry.violations = rewritten.violations;
+    return finish(rewritten.answer);
+  }
+
+  /** Prism's answer, or a ClientError that says what is wrong instead of it. */
+  function rewrite(method: string, path: string, answer: Answer): { answer: Answer; violations: Violation[] } {
+    const contentType = headerText(answer.headers['content-type'] as string | string[] | undefined) ?? '';
+    let problem: ProblemJson | undefined;
+    if (/^application\/problem\+json/i.test(contentType)) {
+      try {
+        const parsed = JSON.parse(answer.body.toString('utf8')) as ProblemJson;
+        if (PRISM_PROBLEM.test(parsed.type ?? '')) problem = parsed;
+      } catch {
+        // not Prism's
+      }
+    }
+    const violations = violationsOf(headerText(answer.headers['sl-violations'] as string | undefined), problem);
+    const keep: OutgoingHttpHeaders = {};
+    for (const [name, value] of Object.entries(answer.headers)) {
+      if (name.startsWith('access-control-') || name === 'sl-violations' || name === 'vary') keep[name] = value;
+    }
+    const requestErrors = violations.filter((v) => v.side === 'request' && v.severity === 'Error');
+    // A mock never answers a request that broke the contract with anything but the violation; a
+    // proxy only replaces Prism's own refusal (with errors off, the upstream's answer goes through).
+    if (requestErrors.length > 0 && (mode === 'mock' || problem)) {
+      const body: ClientErrorBody = requestViolationError(method, path, requestErrors);
+      return { answer: jsonAnswer(body.status, body, keep), violations };
+    }
+    if (problem) {
+      const responseErrors = violations.filter((v) => v.side === 'response' && v.severity === 'Error');
+      const body =
+        /#VIOLATIONS$/.test(problem.type ?? '') && responseErrors.length > 0
+          ? responseViolationError(method, path, responseErrors)
+          : problemError(method, path, problem, answer.status);
+      return { answer: jsonAnswer(body.status, body, keep), violations };
+    }
+    return { answer, violations };
+  }
+
+  function forward(method: string, target: string, headers: OutgoingHttpHeaders, body: Buffer | undefined): Promise<Answer> {
+    return new Promise((resolve, reject) => {
+      const req = httpRequest(
+        { host: '127.0.0.1', port: prism.port, method, path: target, headers, agent: prismAgent },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.once('error', reject);
+          res.once('end', () => {
+            clearTimeout(timer);
+            const out: OutgoingHttpHeaders = {};
+            for (const [name, value] of Object.entries(res.headers)) {
+              if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
+            }
+            resolve({ status: res.statusCode ?? 500, headers: out, body: Buffer.concat(chunks) });
+          });
+        },
+      );
+      const timer = setTimeout(() => req.destroy(new AnswerTimeout()), options.answerTimeoutMs);
+      req.once('error', (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+      req.end(body);
+    });
+  }
+
+  function control(req: IncomingMessage, res: ServerResponse, method: string, url: URL): void {
+    const what = url.pathname.slice(CONTROL_PREFIX.length);
+    const session = url.searchParams.get('session') ?? undefined;
+    if (method === 'OPTIONS') {
+      return send(req, res, {
+        status: 204,
+        headers: { 'access-control-allow-methods': 'GET, POST, OPTIONS' },
+        body: Buffer.alloc(0),
+      });
+    }
+    if (what === '/ready' && method === 'GET') return send(req, res, jsonAnswer(200, { ready: true, mode }));
+    if (what === '/requests' && method === 'GET') return send(req, res, jsonAnswer(200, journal.list(session)));
+    if (what === '/reset' && method === 'POST') {
+      reset(session);
+      return send(req, res, { status: 204, headers: {}, body: Buffer.alloc(0) });
+    }
+    if (what === '/scenarios' && method === 'GET') {
+      return send(
+        req,
+        res,
+        jsonAnswer(
+          200,
+          [...registry.values()].map(({ name, description, options: o }) => ({ name, description, options: o })),
+        ),
+      );
+    }
+    return send(
+      req,
+      res,
+      jsonAnswer(404, clientError(404, `${method} ${url.pathname}: no such control endpoint; there are GET ${CONTROL_PREFIX}/ready, GET ${CONTROL_PREFIX}/requests, POST ${CONTROL_PREFIX}/reset and GET ${CONTROL_PREFIX}/scenarios`)),
+    );
+  }
+
+  function reset(session?: string): void {
+    journal.clear(session);
+    for (const [key, entry] of state) if (session === undefined || entry.session === session) state.delete(key);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (error: Error) => reject(error);
+    server.once('error', onError);
+    server.listen(options.port, options.host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }).finally(() => prismAgent.destroy()));
+
+  return { url: `http://${urlHost(options.host)}:${port}`, port, reset, close };
+}
+
+class AnswerTimeout extends Error {
+  constructor() {
+    super('no answer in time');
+  }
+}
+
+/** The host part of a URL that reaches a server listening on `host`. */
+export function urlHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::' || host === '[::]') return '[::1]';
+  if (host.includes(':') && !host.startsWith('[')) return `[${host}]`;
+  return host;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

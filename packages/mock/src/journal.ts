@@ -1,0 +1,60 @@
+/** The request journal: what the server received, so tests can assert what their code sent. */
+import type { Violation } from './errors.js';
+
+export interface RecordedRequest {
+  /** 1, 2, 3, … in the order the server received the requests. */
+  seq: number;
+  /** When the request was received (ISO 8601). */
+  time: string;
+  /** Upper-case, e.g. 'POST'. */
+  method: string;
+  /** The path without the query, e.g. '/docgen_batches'. */
+  path: string;
+  /** Query parameters; a repeated one is an array. */
+  query: Record<string, string | string[]>;
+  /** Headers with lower-case names; Authorization (and Proxy-Authorization, Cookie) redacted. */
+  headers: Record<string, string>;
+  /** The parsed JSON body, the text of a non-JSON body, or null when there was none. */
+  body: unknown;
+  /** The status the mock answered with; null when the connection was dropped or never answered. */
+  status: number | null;
+  /** The x-box-docgen-mock-session header, when sent. */
+  session?: string;
+  /** The scenarios applied to this request ('' for none), e.g. 'jobs-progress:polls=2'. */
+  scenario: string;
+  /** What Prism found wrong with the request or the response (empty when it kept to the spec). */
+  violations: Violation[];
+}
+
+const REDACTED = new Set(['authorization', 'proxy-authorization', 'cookie']);
+
+/** Keeps the scheme ('Bearer') so a test can still see that a bearer token was sent. */
+export function redactHeader(name: string, value: string): string {
+  if (!REDACTED.has(name)) return value;
+  const scheme = /^(\S+)\s+\S/.exec(value)?.[1];
+  return scheme ? `${scheme} [REDACTED]` : '[REDACTED]';
+}
+
+export class Journal {
+  private entries: RecordedRequest[] = [];
+  private seq = 0;
+
+  constructor(private readonly max = 10_000) {}
+
+  add(entry: Omit<RecordedRequest, 'seq'>): RecordedRequest {
+    const recorded = { seq: ++this.seq, ...entry };
+    this.entries.push(recorded);
+    if (this.entries.length > this.max) this.entries.splice(0, this.entries.length - this.max);
+    return recorded;
+  }
+
+  /** Copies, oldest first; only one session's when `session` is given. */
+  list(session?: string): RecordedRequest[] {
+    const chosen = session === undefined ? this.entries : this.entries.filter((entry) => entry.session === session);
+    return structuredClone(chosen);
+  }
+
+  clear(session?: string): void {
+    this.entries = session === undefined ? [] : this.entries.filter((entry) => entry.session !== session);
+  }
+}

@@ -1,0 +1,272 @@
+// Every scenario through the real client, chosen per server and per request.
+import {
+  createDocGenClient,
+  DocGenApiError,
+  DocGenConnectionError,
+  type DocGenClientOptions,
+  type WaitProgress,
+} from '@box-docgen/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { example, requestExample, spec } from '../../../test/helpers/spec.js';
+import { scenarioHeaders, startMockServer, startProxyServer, type MockServer, type RecordedRequest } from '../src/index.js';
+import { useMockServer } from '../src/vitest.js';
+
+const BATCH_JOBS = '/docgen_batch_jobs/{batch_id}';
+const FAST = { baseDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 20 };
+
+function client(url: string, options: Partial<DocGenClientOptions> = {}) {
+  return createDocGenClient({ token: 'scenario-token', baseUrl: url, maxRetries: 0, retry: FAST, ...options });
+}
+
+const statuses = (requests: RecordedRequest[], path?: string) =>
+  requests.filter((r) => path === undefined || r.path === path).map((r) => r.status);
+
+/** The example jobs-progress finishes a batch with: progress_done when the spec has it, else mixed. */
+const doneExampleName = Object.keys(
+  spec.paths[BATCH_JOBS].get.responses['200'].content['application/json'].examples as object,
+).includes('progress_done')
+  ? 'progress_done'
+  : 'mixed';
+
+describe('jobs-progress', () => {
+  const mock = useMockServer({ scenario: 'jobs-progress' });
+
+  it('batches.wait polls: pending for two rounds, then finished, one with failures', async () => {
+    await mock.reset();
+    const docgen = client(mock.url);
+    const batch = await docgen.batches.create(requestExample('/docgen_batches', 'post', 'purchase_orders'));
+    const progress: WaitProgress[] = [];
+    const jobs = await docgen.batches.wait(batch.id, { intervalMs: 1, onProgress: (p) => progress.push(p) });
+
+    expect(progress.map((p) => p.pending)).toEqual([3, 3, 0]);
+    expect(jobs).toEqual(example(BATCH_JOBS, 'get', 200, doneExampleName).entries);
+    const withError = jobs.filter((job) => job.status === 'completed_with_error');
+    expect(withError).toHaveLength(1);
+    expect(withError[0]!.failures?.errors?.length).toBeGreaterThan(0);
+    expect(jobs.filter((job) => job.status === 'completed').length).toBeGreaterThanOrEqual(1);
+
+    const requests = await mock.requests();
+    expect(requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST /docgen_batches',
+      `GET /docgen_batch_jobs/${batch.id}`,
+      `GET /docgen_batch_jobs/${batch.id}`,
+      `GET /docgen_batch_jobs/${batch.id}`,
+    ]);
+    expect(new Set(requests.map((r) => r.scenario))).toEqual(new Set(['jobs-progress:polls=2']));
+  });
+
+  it('counts polls per batch id and starts over after reset()', async () => {
+    await mock.reset();
+    const docgen = client(mock.url);
+    const read = async (id: string) => (await docgen.batches.listJobs(id)).entries.map((job) => job.status);
+    expect(await read('1')).toContain('pending');
+    expect(await read('2')).toContain('pending');
+    expect(await read('1')).toContain('pending');
+    expect(await read('1')).not.toContain('pending');
+    await mock.reset();
+    expect(await read('1')).toContain('pending');
+  });
+
+  it('jobs.wait polls one job from pending to its finished status', async () => {
+    await mock.reset();
+    const docgen = client(mock.url);
+    const seen: string[] = [];
+    const job = await docgen.jobs.wait('8200452', {
+      intervalMs: 1,
+      onProgress: () => undefined,
+    });
+    const done = example(BATCH_JOBS, 'get', 200, doneExampleName).entries.find((j: { id: string }) => j.id === '8200452');
+    expect(job.status).toBe(done.status);
+    for (const r of await mock.requests()) seen.push(r.path);
+    expect(seen).toEqual(['/docgen_jobs/8200452', '/docgen_jobs/8200452', '/docgen_jobs/8200452']);
+  });
+
+  it('takes its number of polls as an option', async () => {
+    const docgen = client(mock.url, { headers: scenarioHeaders('jobs-progress:polls=0') });
+    expect((await docgen.batches.listJobs('77')).entries.some((job) => job.status === 'pending')).toBe(false);
+  });
+});
+
+describe('rate-limited', () => {
+  const mock = useMockServer({ scenario: 'rate-limited:every=2' });
+
+  it('answers every 2nd request with 429 and Retry-After; the client waits and retries', async () => {
+    await mock.reset();
+    const docgen = client(mock.url, { maxRetries: 2 });
+    for (let i = 0; i < 3; i++) expect((await docgen.jobs.get('8200451')).type).toBe('docgen_job');
+    // A POST is retried after a 429 too: Box refused it before doing anything.
+    const batch = await docgen.batches.create(requestExample('/docgen_batches', 'post', 'purchase_orders'));
+    expect(batch.type).toBe('docgen_batch');
+    expect(statuses(await mock.requests())).toEqual([200, 429, 200, 429, 200, 429, 202]);
+  });
+
+  it('sends a ClientError body and Retry-After that the client reports', async () => {
+    await mock.reset();
+    const docgen = client(mock.url);
+    await docgen.jobs.get('1');
+    const error = await docgen.jobs.get('1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DocGenApiError);
+    expect(error).toMatchObject({ status: 429, code: 'too_many_requests' });
+    expect((error as DocGenApiError).headers['retry-after']).toBe('1');
+  });
+
+  it('takes every and retryAfter per request through the header', async () => {
+    const docgen = client(mock.url, { headers: scenarioHeaders('rate-limited:every=1,retryAfter=0') });
+    const error = await docgen.templates.get('4711').catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 429 });
+    expect((error as DocGenApiError).headers['retry-after']).toBe('0');
+  });
+});
+
+describe('flaky', () => {
+  let servers: MockServer[] = [];
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.close()));
+  });
+  const start = async (scenario: string) => {
+    const server = await startMockServer({ scenario });
+    servers.push(server);
+    return server;
+  };
+
+  it('fails a seeded share of requests with 503 or a dropped connection; GETs get through with retries', async () => {
+    const mock = await start('flaky:rate=0.4,seed=7');
+    const docgen = client(mock.url, { maxRetries: 10 });
+    for (let i = 0; i < 12; i++) expect((await docgen.templates.get('4711')).file?.type).toBe('file');
+    const seen = statuses(await mock.requests());
+    expect(seen.filter((s) => s === 200)).toHaveLength(12);
+    expect(seen).toContain(503);
+    expect(seen).toContain(null); // dropped
+  });
+
+  it('repeats the same failures for the same seed', async () => {
+    const run = async (seed: string) => {
+      const mock = await start(`flaky:rate=0.5,seed=${seed}`);
+      const docgen = client(mock.url, { maxRetries: 20 });
+      for (let i = 0; i < 8; i++) await docgen.jobs.get('1');
+      return statuses(await mock.requests());
+    };
+    const first = await run('42');
+    expect(await run('42')).toEqual(first);
+    expect(await run('43')).not.toEqual(first);
+  });
+
+  it('makes a POST fail with outcomeUnknown when the connection drops, and with 503 otherwise', async () => {
+    const dropping = await start('flaky:rate=1,drop=1');
+    const body = requestExample('/docgen_batches', 'post', 'purchase_orders');
+    const dropped = await client(dropping.url, { maxRetries: 3 }).batches.create(body).catch((e: unknown) => e);
+    expect(dropped).toBeInstanceOf(DocGenConnectionError);
+    expect(dropped).toMatchObject({ outcomeUnknown: true });
+    expect(statuses(await dropping.requests())).toEqual([null]); // not retried: it may have generated documents
+
+    const unavailable = await start('flaky:rate=1,drop=0');
+    const error = await client(unavailable.url, { maxRetries: 3 }).batches.create(body).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 503, code: 'unavailable' });
+    expect(statuses(await unavailable.requests())).toEqual([503]);
+  });
+});
+
+describe('tags-processing', () => {
+  const mock = useMockServer({ scenario: 'tags-processing:polls=2' });
+
+  it('answers 202 before 200; listTags waits it out', async () => {
+    await mock.reset();
+    const docgen = client(mock.url);
+    const page = await docgen.templates.listTags('4711');
+    expect(page.entries).toEqual(example('/docgen_templates/{template_id}/tags', 'get', 200).entries);
+    expect(statuses(await mock.requests())).toEqual([202, 202, 200]);
+    // Per template: another template starts with 202 again, this one stays ready.
+    await docgen.templates.listTags('4712');
+    await docgen.templates.listTags('4711');
+    expect(statuses(await mock.requests())).toEqual([202, 202, 200, 202, 202, 200, 200]);
+  });
+});
+
+describe('per request, on a server without a scenario', () => {
+  const mock = useMockServer();
+
+  it('uses the scenario the x-box-docgen-scenario header names, and only for those requests', async () => {
+    await mock.reset();
+    const plain = client(mock.url);
+    const processing = client(mock.url, { headers: scenarioHeaders('tags-processing') });
+    await plain.templates.listTags('1');
+    await processing.templates.listTags('1');
+    const requests = await mock.requests();
+    expect(statuses(requests)).toEqual([200, 202, 200]);
+    expect(requests.map((r) => r.scenario)).toEqual(['', 'tags-processing:polls=1', 'tags-processing:polls=1']);
+  });
+
+  it('refuses an unknown scenario in the header, naming the known ones', async () => {
+    const error = await client(mock.url, { headers: scenarioHeaders('slow') }).jobs.get('1').catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 400, code: 'bad_request' });
+    expect((error as Error).message).toMatch(/unknown scenario "slow"; known scenarios: jobs-progress, rate-limited, flaky, tags-processing/);
+  });
+
+  it('combines scenarios with +: the first that acts wins', async () => {
+    await mock.reset();
+    const docgen = client(mock.url, {
+      maxRetries: 5,
+      headers: scenarioHeaders('rate-limited:every=2,retryAfter=0+jobs-progress:polls=1'),
+    });
+    const jobs = await docgen.batches.wait('7000123', { intervalMs: 1 });
+    expect(jobs.every((job) => job.status !== 'pending')).toBe(true);
+    // 429s are not counted as polls by jobs-progress.
+    expect(statuses(await mock.requests())).toEqual([200, 429, 200]);
+  });
+
+  it('lets a request choose its own response with Prefer, even under a scenario', async () => {
+    const docgen = client(mock.url, { headers: scenarioHeaders('jobs-progress') });
+    const page = await docgen.batches.listJobs('5', undefined, { headers: { Prefer: 'example=completed' } });
+    expect(page.entries.every((job) => job.status === 'completed')).toBe(true);
+  });
+});
+
+describe('what scenarios answer is valid against the spec', () => {
+  let mock: MockServer;
+  let proxy: Awaited<ReturnType<typeof startProxyServer>>;
+  beforeAll(async () => {
+    mock = await startMockServer();
+    // Prism's validation proxy in front of the mock checks every answer against the spec.
+    proxy = await startProxyServer({ upstream: mock.url });
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await mock?.close();
+  });
+
+  it('has no violations in 429, 503, 202 and progressing answers', async () => {
+    const run = async (scenario: string, call: (docgen: ReturnType<typeof client>) => Promise<unknown>) => {
+      // The proxy does not pass the scenario header on; a server per scenario would, so restart.
+      const server = await startMockServer({ scenario });
+      const checked = await startProxyServer({ upstream: server.url });
+      try {
+        await call(client(checked.url, { maxRetries: 0 })).catch(() => undefined);
+        return { violations: await checked.violations(), statuses: statuses(await checked.requests()) };
+      } finally {
+        await checked.close();
+        await server.close();
+      }
+    };
+    const limited = await run('rate-limited:every=1', (d) => d.jobs.get('1'));
+    expect(limited).toEqual({ violations: [], statuses: [429] });
+    const flaky = await run('flaky:rate=1,drop=0', async (d) => {
+      await d.templates.list();
+    });
+    expect(flaky).toEqual({ violations: [], statuses: [503] });
+    const tags = await run('tags-processing', async (d) => {
+      await d.raw.GET('/docgen_templates/{template_id}/tags', { params: { path: { template_id: '1' } } });
+    });
+    expect(tags).toEqual({ violations: [], statuses: [202] });
+    const progress = await run('jobs-progress:polls=1', async (d) => {
+      await d.batches.listJobs('1');
+      await d.batches.listJobs('1');
+      await d.jobs.get('2');
+      await d.jobs.get('2');
+    });
+    expect(progress).toEqual({ violations: [], statuses: [200, 200, 200, 200] });
+    // And the plain mock through the long-lived proxy.
+    await client(proxy.url).templates.get('4711');
+    expect(await proxy.violations()).toEqual([]);
+  });
+});
