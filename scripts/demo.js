@@ -3,7 +3,8 @@
 import { createDocGenClient } from '@box-docgen/client';
 import { startMockServer } from '@box-docgen/mock';
 
-const mock = await startMockServer();
+// jobs-progress: the batch's jobs read pending for the first polls, then finish, as on Box.
+const mock = await startMockServer({ scenario: 'jobs-progress' });
 try {
   const docgen = createDocGenClient({ token: 'demo-token', baseUrl: mock.url });
   console.log(`mock Box Doc Gen API at ${mock.url}\n`);
@@ -34,7 +35,7 @@ try {
   const jobs = await docgen.batches.wait(batch.id, {
     intervalMs: 200,
     timeoutMs: 30_000,
-    onProgress: (p) => console.log(`  ${p.finished}/${p.total} finished (${p.completed} completed, ${p.failed} failed, ${p.pending} pending)`),
+    onProgress: (p) => console.log(`  ${p.finished}/${p.total} finished (${p.completed} completed, ${p.completedWithError} with errors, ${p.failed} failed, ${p.pending} pending)`),
   });
   console.log('');
   console.table(
