@@ -1,0 +1,142 @@
+// Progress on stderr: a bar redrawn in place on a terminal, plain lines (at most one a
+// second, plus one per phase) when stderr is a file or a pipe, or nothing at all.
+
+export type ProgressMode = 'bar' | 'plain' | 'none';
+
+export interface ProgressCounts {
+  phase: 'validating' | 'submitting' | 'waiting' | 'done';
+  /** Rows read by the validation pass. */
+  read: number;
+  /** Rows this run will submit. */
+  total: number;
+  /** Rows submitted so far (Box answered 202). */
+  submitted: number;
+  /** Rows whose batch failed or whose outcome is unknown. */
+  submitFailed: number;
+  /** Jobs being waited for. */
+  jobsTotal: number;
+  jobsFinished: number;
+  /** Finished jobs that failed (or completed with errors). */
+  jobsFailed: number;
+}
+
+export interface Progress {
+  update(counts: Partial<ProgressCounts>): void;
+  /** A message line that must not be garbled by the bar. */
+  log(line: string): void;
+  /** Draws the final state and stops redrawing. */
+  stop(): void;
+  readonly counts: Readonly<ProgressCounts>;
+}
+
+interface Output {
+  write(text: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export function progressMode(stream: Output, quiet: boolean): ProgressMode {
+  if (quiet) return 'none';
+  return stream.isTTY ? 'bar' : 'plain';
+}
+
+export function createProgress(options: { mode: ProgressMode; stream: Output; plainIntervalMs?: number; now?: () => number }): Progress {
+  const { mode, stream } = options;
+  const now = options.now ?? Date.now;
+  const plainIntervalMs = options.plainIntervalMs ?? 1_000;
+  const counts: ProgressCounts = { phase: 'validating', read: 0, total: 0, submitted: 0, submitFailed: 0, jobsTotal: 0, jobsFinished: 0, jobsFailed: 0 };
+  let phaseStarted = now();
+  let phaseBase = 0; // the count the rate is measured from
+  let lastDraw = 0;
+  let lastLine = '';
+  let drawn = false;
+  let stopped = false;
+  let timer: ReturnType<typeof setInterval> | undefined;
+
+  const rate = () => {
+    const seconds = (now() - phaseStarted) / 1000;
+    const done = counts.phase === 'waiting' ? counts.jobsFinished : counts.submitted;
+    return seconds > 0.05 ? (done - phaseBase) / seconds : 0;
+  };
+
+  const describe = () => {
+    if (counts.phase === 'validating') return `${counts.read} rows read`;
+    const parts: string[] = [];
+    parts.push(`${counts.submitted}/${counts.total} rows submitted`);
+    if (counts.jobsTotal > 0 || counts.phase === 'waiting') parts.push(`${counts.jobsFinished}/${counts.jobsTotal} jobs finished`);
+    const failed = counts.submitFailed + counts.jobsFailed;
+    parts.push(`${failed} failed`);
+    if (counts.phase === 'submitting' || counts.phase === 'waiting') {
+      parts.push(`${rate().toFixed(1)} ${counts.phase === 'waiting' ? 'jobs' : 'rows'}/s`);
+    }
+    return parts.join(' · ');
+  };
+
+  const fraction = () => {
+    if (counts.phase === 'waiting') return counts.jobsTotal ? counts.jobsFinished / counts.jobsTotal : 1;
+    return counts.total ? (counts.submitted + counts.submitFailed) / counts.total : 1;
+  };
+
+  const drawBar = () => {
+    const columns = stream.columns || 80; // 0 or undefined when the terminal does not say
+    const text = `${counts.phase.padEnd(10)} ${describe()}`;
+    const width = Math.max(10, Math.min(30, columns - text.length - 4));
+    const filled = Math.round(Math.min(1, Math.max(0, fraction())) * width);
+    const line = `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${text}`;
+    // One line only: a wrapped line would not be redrawn in place.
+    stream.write(`\r\x1b[2K${line.slice(0, Math.max(20, columns - 1))}`);
+    drawn = true;
+    lastDraw = now();
+  };
+
+  const drawPlain = (force: boolean) => {
+    const line = `${counts.phase}: ${describe()}`;
+    if (line === lastLine) return;
+    if (!force && (counts.phase === 'validating' || now() - lastDraw < plainIntervalMs)) return;
+    stream.write(`${line}\n`);
+    lastLine = line;
+    lastDraw = now();
+  };
+
+  if (mode === 'bar') {
+    timer = setInterval(() => drawBar(), 200);
+    timer.unref?.();
+  }
+
+  return {
+    counts,
+    update(next) {
+      if (stopped) return;
+      const phaseChanged = next.phase !== undefined && next.phase !== counts.phase;
+      // Plain lines: the phase that ends gets its final line.
+      if (mode === 'plain' && phaseChanged) drawPlain(true);
+      Object.assign(counts, next);
+      if (phaseChanged) {
+        phaseStarted = now();
+        phaseBase = counts.phase === 'waiting' ? counts.jobsFinished : counts.submitted;
+      }
+      if (mode === 'bar' && (phaseChanged || now() - lastDraw >= 100)) drawBar();
+      if (mode === 'plain' && !phaseChanged) drawPlain(false);
+    },
+    log(line) {
+      if (mode === 'none') {
+        stream.write(`${line}\n`);
+        return;
+      }
+      if (mode === 'bar' && drawn) stream.write('\r\x1b[2K');
+      stream.write(`${line}\n`);
+      if (mode === 'bar' && drawn && !stopped) drawBar();
+    },
+    stop() {
+      if (stopped) return;
+      if (timer) clearInterval(timer);
+      if (mode === 'bar') {
+        drawBar();
+        stream.write('\n');
+      }
+      // A plain 'done' transition has already printed the last phase's final line.
+      if (mode === 'plain' && counts.phase !== 'done') drawPlain(true);
+      stopped = true;
+    },
+  };
+}
