@@ -1,6 +1,6 @@
 // createDocGenClient: the typed resources over one openapi-fetch client.
 import type {
-  DocGenBatchBase, DocGenBatchCreateRequest, DocGenJob, DocGenJobFull, DocGenTag, DocGenTags, DocGenTemplate,
+  DocGenBatchBase, DocGenBatchCreateRequest, DocGenJob, DocGenJobFull, DocGenTag, DocGenTemplate,
   DocGenTemplateBase, DocGenTemplateCreateRequest, operations, paths,
 } from '@box-docgen/types';
 // openapi-fetch percent-encodes path parameters (encodeURIComponent), so 'a/b' stays one segment.
@@ -8,8 +8,8 @@ import createClient from 'openapi-fetch';
 import { DocGenApiError, DocGenError, DocGenTimeoutError } from './errors.js';
 import { pagePromise, type PagePromise, type RawPage } from './pages.js';
 import { retryDelayMs, sleep, type RetryTuning } from './retry.js';
-import { TRANSPORT_DEFAULTS, createTransport, type CallOptions, type Logger, type TokenSource } from './transport.js';
-import { batchBody, fail, pageQuery, pathId, templateBody, type PageQuery } from './validate.js';
+import { TIMEOUT_MS, createTransport, type CallOptions, type Logger, type TokenSource } from './transport.js';
+import { batchBody, callOptions, clientOptions, pageQuery, pathId, templateBody, type PageQuery } from './validate.js';
 import { waitUntilFinished, type WaitOptions } from './wait.js';
 
 export const DEFAULT_BASE_URL = 'https://api.box.com/2.0';
@@ -46,91 +46,59 @@ export type ListBatchJobsQuery = Query<'listBatchJobs'>;
 
 type Params = { path?: Record<string, string>; query?: object };
 
-function option(field: string, value: number | undefined, min: number): void {
-  if (value !== undefined && !(Number.isInteger(value) && value >= min)) fail(field, `must be an integer >= ${min}`);
-}
-
-function checkOptions(o: DocGenClientOptions | undefined) {
-  if (!o || typeof o !== 'object') fail('options', 'must be an object with a token');
-  if (typeof o.token === 'string' ? !o.token.trim() : typeof o.token !== 'function') fail('token', 'must be a non-empty string or a function');
-  if (o.baseUrl !== undefined && !URL.canParse(o.baseUrl)) fail('baseUrl', 'must be an absolute URL');
-  if (o.fetch !== undefined && typeof o.fetch !== 'function') fail('fetch', 'must be a function');
-  checkCall(o);
-}
-
-function checkCall<O extends CallOptions>(o: O | undefined): O | CallOptions {
-  option('maxRetries', o?.maxRetries, 0);
-  option('timeoutMs', o?.timeoutMs, 1);
-  return o ?? {};
-}
-
 export function createDocGenClient(options: DocGenClientOptions) {
-  checkOptions(options);
-  const baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
-  const timeoutMs = options.timeoutMs ?? TRANSPORT_DEFAULTS.timeoutMs;
-  const transport = createTransport({
-    token: options.token,
-    // Bound late so a fetch replaced after creation (test tools do this) is used.
-    fetch: options.fetch ?? ((input: Request) => globalThis.fetch(input)),
-    maxRetries: options.maxRetries ?? TRANSPORT_DEFAULTS.maxRetries,
-    timeoutMs,
-    logger: options.logger,
-    retry: options.retry,
-  });
-  const raw = createClient<ClientPaths>({ baseUrl, fetch: transport(), headers: options.headers });
+  clientOptions(options);
+  // A copy: options changed after creation do not reach the transport.
+  const transport = createTransport({ ...options });
+  const raw = createClient<ClientPaths>({ baseUrl: (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, ''), fetch: transport(), headers: options.headers });
 
-  /** One exchange through `raw`; a non-2xx answer throws DocGenApiError. */
-  async function send<D>(method: 'GET' | 'POST' | 'DELETE', path: string, params: Params, o: CallOptions = {}, body?: unknown) {
-    let result: { data?: unknown; error?: unknown; response: Response };
-    try {
-      result = await raw.request(method as never, path as never, { params, body, fetch: transport(o), headers: o.headers } as never);
-    } catch (error) {
-      // openapi-fetch parses a 2xx body as JSON; a cut-off body must still be a DocGenError.
-      if (error instanceof SyntaxError) throw new DocGenError(`${method} ${path}: the answer is not valid JSON`, { cause: error });
-      throw error;
+  /**
+   * One exchange through `raw`, resolving to the parsed body; a non-2xx answer throws
+   * DocGenApiError. With `extracting`, a 202 (Box still extracting a template's tags) is
+   * waited out and asked again, within the call's `timeoutMs`.
+   */
+  async function send<D>(method: 'GET' | 'POST' | 'DELETE', path: string, params: Params, call?: CallOptions, body?: unknown, extracting?: boolean) {
+    const o = callOptions(call);
+    for (let round = 0, started = Date.now(); ; round++) {
+      const { data, error, response } = (await raw
+        .request(method as never, path as never, { params, body, fetch: transport(o), headers: o.headers } as never)
+        .catch((error: unknown) => {
+          // openapi-fetch parses a 2xx body as JSON; a cut-off body must still be a DocGenError.
+          throw error instanceof SyntaxError ? new DocGenError(`${method} ${path}: the answer is not JSON`, { cause: error }) : error;
+        })) as { data: D; error?: unknown; response: Response };
+      const { url } = response;
+      if (!response.ok) throw new DocGenApiError(response, error, { method, url });
+      if (!extracting || response.status !== 202) return data;
+      const delayMs = retryDelayMs(round, response.headers, options.retry);
+      const waited = Date.now() - started;
+      if (waited + delayMs > (o.timeoutMs ?? options.timeoutMs ?? TIMEOUT_MS)) {
+        throw new DocGenTimeoutError(`${method} ${url}: tags still being extracted after ${waited} ms`, { method, url }, false);
+      }
+      await sleep(delayMs, o.signal);
     }
-    if (!result.response.ok) throw new DocGenApiError(result.response, result.error, { method, url: result.response.url });
-    return { data: result.data as D, response: result.response };
   }
-  const get = async <D>(path: string, params: Params, o?: CallOptions) => (await send<D>('GET', path, params, checkCall(o))).data;
 
-  /** A lazily paged list; `fetchPage` defaults to one GET per page. */
-  function list<T>(path: string, ids: Record<string, string> | undefined, query: PageQuery | undefined, o?: CallOptions,
-    fetchPage = (marker: string | undefined) => get<RawPage<T>>(path, { path: ids, query: { ...query, marker } }, o)): PagePromise<T> {
+  /** A lazily paged list, one GET per page. */
+  function list<T>(path: string, ids: Record<string, string> | undefined, query: PageQuery | undefined, o?: CallOptions, extracting?: boolean): PagePromise<T> {
     pageQuery(query);
-    checkCall(o);
-    return pagePromise(fetchPage, query?.marker);
+    callOptions(o);
+    return pagePromise((marker) => send<RawPage<T>>('GET', path, { path: ids, query: { ...query, marker } }, o, undefined, extracting), query?.marker);
   }
 
   const templates = {
     async create(body: DocGenTemplateCreateRequest, o?: CallOptions): Promise<DocGenTemplateBase> {
       templateBody(body);
-      return (await send<DocGenTemplateBase>('POST', '/docgen_templates', {}, checkCall(o), body)).data;
+      return send('POST', '/docgen_templates', {}, o, body);
     },
     list: (query?: ListTemplatesQuery, o?: CallOptions) => list<DocGenTemplate>('/docgen_templates', undefined, query, o),
     get: (templateId: string, o?: CallOptions) =>
-      get<DocGenTemplate>('/docgen_templates/{template_id}', { path: { template_id: pathId('template_id', templateId) } }, o),
+      send<DocGenTemplate>('GET', '/docgen_templates/{template_id}', { path: { template_id: pathId('template_id', templateId) } }, o),
     async delete(templateId: string, o?: CallOptions): Promise<void> {
-      const template_id = pathId('template_id', templateId);
-      await send('DELETE', '/docgen_templates/{template_id}', { path: { template_id } }, checkCall(o));
+      await send('DELETE', '/docgen_templates/{template_id}', { path: { template_id: pathId('template_id', templateId) } }, o);
     },
     /** Tags of a template. While Box is still extracting them (202) this waits and asks again, within `timeoutMs`. */
     listTags(templateId: string, query?: ListTemplateTagsQuery, o?: CallOptions): PagePromise<DocGenTag> {
-      const ids = { template_id: pathId('template_id', templateId) };
-      const budgetMs = o?.timeoutMs ?? timeoutMs;
-      return list<DocGenTag>('', ids, query, o, async (marker) => {
-        const started = Date.now();
-        for (let round = 0; ; round++) {
-          const { data, response } = await send<DocGenTags>('GET', '/docgen_templates/{template_id}/tags', { path: ids, query: { ...query, marker } }, o);
-          if (response.status !== 202) return data;
-          const delayMs = retryDelayMs(round, response.headers, options.retry);
-          const waited = Date.now() - started;
-          if (waited + delayMs > budgetMs) {
-            throw new DocGenTimeoutError(`the tags of template ${ids.template_id} were still being extracted after ${waited} ms (202)`, { method: 'GET', url: response.url }, false);
-          }
-          await sleep(delayMs, o?.signal);
-        }
-      });
+      return list('/docgen_templates/{template_id}/tags', { template_id: pathId('template_id', templateId) }, query, o, true);
     },
     listJobs: (templateId: string, query?: ListTemplateJobsQuery, o?: CallOptions) =>
       list<DocGenJob>('/docgen_template_jobs/{template_id}', { template_id: pathId('template_id', templateId) }, query, o),
@@ -140,7 +108,7 @@ export function createDocGenClient(options: DocGenClientOptions) {
     /** Starts one job per entry of `document_generation_data`. Never retried after a 5xx or a lost connection. */
     async create(body: DocGenBatchCreateRequest, o?: CallOptions): Promise<DocGenBatchBase> {
       batchBody(body);
-      return (await send<DocGenBatchBase>('POST', '/docgen_batches', {}, checkCall(o), body)).data;
+      return send('POST', '/docgen_batches', {}, o, body);
     },
     listJobs: (batchId: string, query?: ListBatchJobsQuery, o?: CallOptions) =>
       list<DocGenJob>('/docgen_batch_jobs/{batch_id}', { batch_id: pathId('batch_id', batchId) }, query, o),
@@ -156,7 +124,7 @@ export function createDocGenClient(options: DocGenClientOptions) {
   };
 
   const jobs = {
-    get: (jobId: string, o?: CallOptions) => get<DocGenJob>('/docgen_jobs/{job_id}', { path: { job_id: pathId('job_id', jobId) } }, o),
+    get: (jobId: string, o?: CallOptions) => send<DocGenJob>('GET', '/docgen_jobs/{job_id}', { path: { job_id: pathId('job_id', jobId) } }, o),
     list: (query?: ListJobsQuery, o?: CallOptions) => list<DocGenJobFull>('/docgen_jobs', undefined, query, o),
     /** Polls the job until it has finished. */
     async wait(jobId: string, w?: WaitOptions): Promise<DocGenJob> {

@@ -13,21 +13,21 @@ export class DocGenError extends Error {
 
   /** The error's own fields with its name and message (the cause and stack stay out). */
   toJSON(): { name: string; message: string; [field: string]: unknown } {
-    return { ...(this as object), name: this.name, message: this.message };
+    // `name` is an own field, so the spread carries it; `message` is not enumerable.
+    return { ...(this as { name: string }), message: this.message };
   }
 }
 
 /** Why a request that may have been acted on was not repeated. */
-export const OUTCOME_UNKNOWN = 'the request may have reached Box, so its outcome is unknown and it was not retried';
+export const OUTCOME_UNKNOWN = 'outcome is unknown (it may have reached Box), not retried';
 
 /** Bad input caught before any request was sent; `field` names the culprit. */
 export class DocGenValidationError extends DocGenError {
   override name = 'DocGenValidationError';
-  constructor(
-    readonly field: string,
-    problem: string,
-  ) {
+  declare readonly field: string;
+  constructor(field: string, problem: string) {
     super(`${field}: ${problem}`);
+    this.field = field;
   }
 }
 
@@ -49,22 +49,21 @@ export class DocGenApiError extends DocGenError {
 
   constructor(response: Response, body: unknown, request: FailedRequest) {
     // A ClientError body when there is one; HTML, empty or cut-off bodies still give a useful error.
-    const json: Record<string, unknown> = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
-    const rawBody = typeof body === 'string' && body ? body.slice(0, 500) : undefined;
     const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
-    const { status } = response;
+    const json: Record<string, unknown> = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+    const rawBody = str(body)?.slice(0, 500);
+    const { status, headers } = response;
     const code = str(json.code);
-    const requestId = str(json.request_id) ?? response.headers.get('box-request-id') ?? undefined;
-    const outcomeUnknown = !idempotent(request.method) && status >= 500;
+    const requestId = str(json.request_id) ?? headers.get('box-request-id') ?? undefined;
+    const { method, url } = request;
+    const outcomeUnknown = !idempotent(method) && status >= 500;
     super(
-      `${request.method} ${request.url} failed with ${status}${code ? ` ${code}` : ''}: ${str(json.message) ?? rawBody ?? response.statusText}` +
-        (requestId ? ` (request id ${requestId})` : '') +
-        (outcomeUnknown ? `; ${OUTCOME_UNKNOWN}` : ''),
+      `${method} ${url} failed with ${status}${code ? ` ${code}` : ''}: ${str(json.message) ?? rawBody ?? response.statusText}${
+        requestId ? ` (request id ${requestId})` : ''}${outcomeUnknown ? `; ${OUTCOME_UNKNOWN}` : ''}`,
     );
-    const contextInfo = json.context_info as Record<string, unknown> | null | undefined;
     Object.assign(this, {
-      status, code, requestId, helpUrl: str(json.help_url), contextInfo, rawBody, request, outcomeUnknown,
-      headers: Object.fromEntries(response.headers),
+      status, code, requestId, helpUrl: str(json.help_url), contextInfo: json.context_info, rawBody, request, outcomeUnknown,
+      headers: Object.fromEntries(headers),
     });
   }
 }
@@ -75,15 +74,12 @@ export class DocGenApiError extends DocGenError {
  */
 export class DocGenConnectionError extends DocGenError {
   override name = 'DocGenConnectionError';
-  constructor(
-    message: string,
-    readonly request: FailedRequest,
-    readonly outcomeUnknown: boolean,
-    options?: { cause?: unknown },
-  ) {
+  declare readonly request: FailedRequest;
+  declare readonly outcomeUnknown: boolean;
+  constructor(message: string, request: FailedRequest, outcomeUnknown: boolean, options?: { cause?: unknown }) {
     super(message, options);
+    Object.assign(this, { request, outcomeUnknown });
   }
-
 }
 
 /** An attempt ran past `timeoutMs`. */
@@ -94,10 +90,9 @@ export class DocGenTimeoutError extends DocGenConnectionError {
 /** `wait()` ran past its `timeoutMs`; `jobs` holds what the last poll saw. */
 export class DocGenWaitTimeoutError<Job = unknown> extends DocGenError {
   override name = 'DocGenWaitTimeoutError';
-  constructor(
-    message: string,
-    readonly jobs: Job[],
-  ) {
+  declare readonly jobs: Job[];
+  constructor(message: string, jobs: Job[]) {
     super(message);
+    this.jobs = jobs;
   }
 }

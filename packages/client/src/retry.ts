@@ -1,14 +1,20 @@
-// When to try again, and how long to wait first. Pure functions plus one sleep.
+// When to try again, and how long to wait first; plus the abort plumbing that sleeps,
+// attempts and waits share.
+
+const BASE_DELAY_MS = 500;
+const MAX_DELAY_MS = 8_000;
+const MAX_RETRY_AFTER_MS = 60_000;
+export const MAX_RETRIES = 3;
 
 /** Defaults, documented in the README. */
 export const RETRY_DEFAULTS = {
-  maxRetries: 3,
+  maxRetries: MAX_RETRIES,
   /** First backoff step; doubles each attempt. */
-  baseDelayMs: 500,
+  baseDelayMs: BASE_DELAY_MS,
   /** Largest computed backoff. */
-  maxDelayMs: 8_000,
+  maxDelayMs: MAX_DELAY_MS,
   /** Largest wait taken from a Retry-After header. */
-  maxRetryAfterMs: 60_000,
+  maxRetryAfterMs: MAX_RETRY_AFTER_MS,
 };
 
 export type RetryTuning = Partial<Omit<typeof RETRY_DEFAULTS, 'maxRetries'>>;
@@ -16,59 +22,82 @@ export type RetryTuning = Partial<Omit<typeof RETRY_DEFAULTS, 'maxRetries'>>;
 const RETRY_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
 
 /** True when a repeat of this method can never do the work twice. */
-export function idempotent(method: string): boolean {
-  return method !== 'POST' && method !== 'PATCH';
-}
+export const idempotent = (method: string) => method !== 'POST' && method !== 'PATCH';
 
 /**
  * A POST is retried on 429 only: Box refused it before acting. Any other status
  * may come after the documents were generated, so repeating could duplicate them.
  */
-export function retryableStatus(method: string, status: number): boolean {
-  return idempotent(method) ? RETRY_STATUSES.has(status) : status === 429;
-}
+export const retryableStatus = (method: string, status: number) => (idempotent(method) ? RETRY_STATUSES.has(status) : status === 429);
 
-const number = (value: string | null) => (value && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : undefined);
+/** A header holding a plain number, else NaN. */
+const number = (value: string | null | undefined) => (/^\s*\d+(\.\d+)?\s*$/.test(value!) ? +value! : NaN);
 
-/** Milliseconds the server asked us to wait, or undefined. Header names are case-insensitive. */
-export function retryAfterMs(headers: Headers, now = Date.now()): number | undefined {
-  const ms = number(headers.get('retry-after-ms'));
-  if (ms !== undefined) return ms;
-  const value = headers.get('retry-after');
-  const seconds = number(value);
-  if (seconds !== undefined) return seconds * 1000;
-  const date = Date.parse(value ?? '');
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-/** Exponential backoff with jitter (half fixed, half random), capped. */
-export function backoffMs(attempt: number, tuning: RetryTuning = {}, random = Math.random): number {
-  const base = tuning.baseDelayMs ?? RETRY_DEFAULTS.baseDelayMs;
-  const cap = tuning.maxDelayMs ?? RETRY_DEFAULTS.maxDelayMs;
-  const step = Math.min(cap, base * 2 ** attempt);
-  return Math.round(step / 2 + (random() * step) / 2);
-}
-
-/** The wait before retry number `attempt + 1`: the server's word if it gave one, else backoff. */
+/**
+ * The wait before retry number `attempt + 1`: the server's word if it gave one (retry-after-ms,
+ * or Retry-After in seconds or as an HTTP date; names are case-insensitive), else backoff with
+ * jitter, half fixed and half random.
+ */
 export function retryDelayMs(attempt: number, headers: Headers | undefined, tuning: RetryTuning = {}): number {
-  const asked = headers && retryAfterMs(headers);
-  if (asked !== undefined) return Math.min(asked, tuning.maxRetryAfterMs ?? RETRY_DEFAULTS.maxRetryAfterMs);
-  return backoffMs(attempt, tuning);
+  const after = headers?.get('retry-after');
+  let asked = number(headers?.get('retry-after-ms'));
+  // NaN fails every comparison, so each `>= 0` below also means "the header said something".
+  if (!(asked >= 0)) asked = number(after) * 1000;
+  if (!(asked >= 0)) asked = Math.max(0, Date.parse(after!) - Date.now());
+  if (asked >= 0) return Math.min(asked, tuning.maxRetryAfterMs ?? MAX_RETRY_AFTER_MS);
+  const step = Math.min(tuning.maxDelayMs ?? MAX_DELAY_MS, (tuning.baseDelayMs ?? BASE_DELAY_MS) * 2 ** attempt);
+  return Math.round(step / 2 + (Math.random() * step) / 2);
+}
+
+/**
+ * Calls `fn` with the signal's reason when it aborts, or at once when it already has (an
+ * 'abort' listener never fires for a signal that is already aborted). Returns the disposer.
+ */
+export function onAbort(signal: AbortSignal | undefined, fn: (reason: unknown) => void): () => void {
+  const listener = () => fn(signal!.reason);
+  signal?.addEventListener('abort', listener);
+  if (signal?.aborted) listener();
+  return () => signal?.removeEventListener('abort', listener);
+}
+
+/**
+ * A signal that aborts when `parent` does, or after `ms` with a TimeoutError; `done` stops the
+ * timer and the listening.
+ *
+ * `race` settles a promise no later than the abort, whether or not the work behind it hears of
+ * it: Node's fetch follows the signal of a copied Request only weakly, and after a garbage
+ * collection the abort can be lost (nodejs/undici#4068). For the same reason `keep` holds that
+ * Request until done(), so the abort still reaches the default fetch.
+ */
+export function deadline(parent: AbortSignal | undefined, ms: number) {
+  const controller = new AbortController();
+  const { signal } = controller;
+  const aborted = new Promise<never>((_, reject) => onAbort(signal, reject));
+  aborted.catch(() => {});
+  const timer = setTimeout(() => controller.abort(new DOMException('timed out', 'TimeoutError')), ms);
+  const off = onAbort(parent, (reason) => controller.abort(reason));
+  let kept: unknown;
+  return {
+    signal,
+    race: <T>(promise: Promise<T>) => Promise.race([promise, aborted]),
+    keep: <T>(value: T) => (kept = value),
+    done: () => {
+      clearTimeout(timer);
+      off();
+      kept = undefined;
+    },
+  };
 }
 
 /** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const done = () => {
-      signal?.removeEventListener('abort', abort);
+export const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
       resolve();
-    };
-    const timer = setTimeout(done, ms);
-    const abort = () => {
+    }, ms);
+    const off = onAbort(signal, (reason) => {
       clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener('abort', abort, { once: true });
+      reject(reason);
+    });
   });
-}

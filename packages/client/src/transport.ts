@@ -1,9 +1,12 @@
 // The fetch every request goes through: auth, version header, per-attempt timeout,
 // retries with backoff, one token refresh on 401, and a log line per attempt.
-import { DocGenConnectionError, DocGenTimeoutError, DocGenValidationError, OUTCOME_UNKNOWN, type FailedRequest } from './errors.js';
-import { RETRY_DEFAULTS, idempotent, retryDelayMs, retryableStatus, sleep, type RetryTuning } from './retry.js';
+import { mergeHeaders } from 'openapi-fetch';
+import { DocGenConnectionError, DocGenTimeoutError, DocGenValidationError, OUTCOME_UNKNOWN } from './errors.js';
+import { MAX_RETRIES, deadline, idempotent, retryDelayMs, retryableStatus, sleep, type RetryTuning } from './retry.js';
 
 export const BOX_VERSION = '2025.0';
+
+export const TIMEOUT_MS = 60_000;
 
 export type TokenSource = string | ((ctx: { forceRefresh: boolean }) => string | Promise<string>);
 
@@ -23,11 +26,13 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
+/** The client's options the transport reads; unset ones take the defaults. */
 export interface TransportConfig {
   token: TokenSource;
-  fetch: (input: Request) => Promise<Response>;
-  maxRetries: number;
-  timeoutMs: number;
+  /** Default globalThis.fetch, looked up per request. */
+  fetch?: (input: Request) => Promise<Response>;
+  maxRetries?: number;
+  timeoutMs?: number;
   logger?: Logger;
   retry?: RetryTuning;
 }
@@ -35,152 +40,105 @@ export interface TransportConfig {
 type Fetch = (input: Request) => Promise<Response>;
 
 // Failures that happen before a byte leaves the machine: safe to repeat even a POST.
-const NEVER_SENT =
-  /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR_CONNECT_TIMEOUT|ConnectionRefused|connection refused|dns error/i;
+// Node's codes (ECONNREFUSED, ENOTFOUND, EAI_AGAIN, EHOSTUNREACH, ENETUNREACH), undici's
+// connect timeout, Bun's ConnectionRefused, Deno's "connection refused" and "dns error".
+const NEVER_SENT = /E(CONNREFUSED|NOTFOUND|AI_AGAIN|HOSTUNREACH|NETUNREACH)|UND_ERR_CONNECT_TIMEOUT|connection ?refused|dns error/i;
 
-function neverSent(error: unknown): boolean {
-  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const { code, message } = e as { code?: unknown; message?: unknown };
-    if (NEVER_SENT.test(`${String(code ?? '')} ${String(message ?? '')}`)) return true;
-  }
-  return false;
-}
-
-const NO_BODY = new Set([204, 205, 304]);
-
-function tokenProvider(source: TokenSource) {
-  if (typeof source === 'string') return { get: async () => source, refresh: async () => source };
-  let latest: string | undefined;
-  let refreshing: Promise<string> | undefined;
-  const check = (value: unknown): string => {
-    if (typeof value !== 'string' || !value.trim()) {
-      throw new DocGenValidationError('token', 'the token function must return a non-empty string');
-    }
-    return value;
-  };
-  return {
-    get: async () => refreshing ?? check(await source({ forceRefresh: false })),
-    /** One refresh serves every request that saw a 401 with an older token. */
-    refresh: async (rejected: string) => {
-      if (refreshing) return refreshing;
-      if (latest !== undefined && latest !== rejected) return latest;
-      refreshing = Promise.resolve(source({ forceRefresh: true }))
-        .then(check)
-        .then((value) => (latest = value))
-        .finally(() => (refreshing = undefined));
-      return refreshing;
-    },
-  };
-}
-
-function attemptSignal(parent: AbortSignal | undefined, timeoutMs: number) {
-  const controller = new AbortController();
-  // Settles when the attempt is aborted, whether or not the fetch in flight hears of it: Node's
-  // fetch follows the signal of a copied Request only weakly, and after a garbage collection
-  // the abort can be lost (nodejs/undici#4068). The attempt races this, so it can never hang.
-  const aborted = new Promise<never>((_, reject) => {
-    controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
-  });
-  aborted.catch(() => {});
-  let request: Request | undefined;
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort(new DOMException(`attempt timed out after ${timeoutMs} ms`, 'TimeoutError'));
-  }, timeoutMs);
-  const onAbort = () => controller.abort(parent!.reason);
-  parent?.addEventListener('abort', onAbort, { once: true });
-  // The caller may have aborted while the token was fetched; the listener would never fire.
-  if (parent?.aborted) onAbort();
-  return {
-    signal: controller.signal,
-    aborted,
-    /** Holds the attempt's Request until done(), so the abort still reaches the default fetch. */
-    keep: (value: Request) => (request = value),
-    timedOut: () => timedOut,
-    done: () => {
-      clearTimeout(timer);
-      parent?.removeEventListener('abort', onAbort);
-      request = undefined;
-    },
-  };
-}
+/** Looks through the error and up to four of its causes. */
+const neverSent = (e: any, depth = 0): boolean =>
+  !!e && typeof e === 'object' && depth < 5 && (NEVER_SENT.test(`${e.code} ${e.message}`) || neverSent(e.cause, depth + 1));
 
 export function createTransport(config: TransportConfig) {
-  const token = tokenProvider(config.token);
-  const log = config.logger;
+  const { token, logger: log } = config;
+  // The token: asked for per attempt; on a 401, one refresh serves every request that saw
+  // the 401 with an older token.
+  let latest: string | undefined;
+  let refreshing: Promise<string> | undefined;
+  const ask = async (forceRefresh: boolean) => {
+    // A string token was checked when the client was made, so it passes again.
+    const value = typeof token === 'string' ? token : await token({ forceRefresh });
+    if (typeof value !== 'string' || !value.trim()) throw new DocGenValidationError('token', 'must return a non-empty string');
+    return value;
+  };
 
   /** A fetch for one call, with that call's options applied. */
-  return (call: CallOptions = {}): Fetch =>
+  return ({ signal, ...call }: CallOptions = {}): Fetch =>
     async (input) => {
-      const maxRetries = call.maxRetries ?? config.maxRetries;
-      const timeoutMs = call.timeoutMs ?? config.timeoutMs;
+      const maxRetries = call.maxRetries ?? config.maxRetries ?? MAX_RETRIES;
+      const timeoutMs = call.timeoutMs ?? config.timeoutMs ?? TIMEOUT_MS;
       const { method, url } = input;
       const path = new URL(url).pathname;
-      const request: FailedRequest = { method, url };
+      const safe = idempotent(method);
       // Read the body once; each attempt gets a fresh Request around the same bytes.
       const body = input.body ? await input.arrayBuffer() : undefined;
       let refreshed = false;
-      /** One debug line per attempt, and a warning when a retry follows. Never a header. */
-      const note = (data: Record<string, unknown>, started: number) => {
-        const what = data.status ?? (data.error === 'timeout' ? 'a timeout' : 'a connection error');
-        log?.debug(`${method} ${path} → ${what} (attempt ${data.attempt}, ${Date.now() - started} ms)`, data);
-        if (data.delayMs !== undefined) log?.warn(`retrying ${method} ${path} in ${data.delayMs} ms after ${what}`, data);
-      };
 
       for (let attempt = 0; ; attempt++) {
-        if (call.signal?.aborted) throw call.signal.reason;
-        const bearer = await token.get();
-        const headers = new Headers(input.headers);
-        headers.set('authorization', `Bearer ${bearer}`);
-        headers.set('box-version', BOX_VERSION);
-        const guard = attemptSignal(call.signal, timeoutMs);
+        if (signal?.aborted) throw signal.reason;
+        const bearer = await (refreshing ?? ask(false));
+        const headers = mergeHeaders(input.headers, { authorization: `Bearer ${bearer}`, 'box-version': BOX_VERSION });
+        const guard = deadline(signal, timeoutMs);
         const started = Date.now();
         let response: Response | undefined;
         let buffered: ArrayBuffer | null = null;
+        let failure: unknown;
+        let unsent = false;
         try {
-          const attemptRequest = guard.keep(new Request(url, { method, headers, body, signal: guard.signal, redirect: input.redirect }));
-          response = await Promise.race([config.fetch(attemptRequest), guard.aborted]);
+          // Bound late, so a fetch replaced after creation (test tools do this) is used.
+          response = await guard.race((config.fetch ?? fetch)(guard.keep(new Request(url, { method, headers, body, signal: guard.signal, redirect: input.redirect }))));
           // Buffer inside the attempt so the timeout also covers a body that stalls.
-          if (!NO_BODY.has(response.status)) buffered = await Promise.race([response.arrayBuffer(), guard.aborted]);
+          // (204, 205 and 304 answers have no body, and a Response refuses one for them.)
+          if (response.body) buffered = await guard.race(response.arrayBuffer());
         } catch (error) {
-          if (call.signal?.aborted) throw call.signal.reason;
-          const timedOut = guard.timedOut();
-          const unsent = response === undefined && !timedOut && neverSent(error);
-          const retry = attempt < maxRetries && (idempotent(method) || unsent);
-          const delayMs = retryDelayMs(attempt, undefined, config.retry);
-          note({ method, path, attempt: attempt + 1, error: timedOut ? 'timeout' : 'connection', ...(retry && { delayMs }) }, started);
-          if (retry) {
-            await sleep(delayMs, call.signal);
-            continue;
-          }
-          const outcomeUnknown = !idempotent(method) && !unsent;
-          const message = `${method} ${path} ${timedOut ? `timed out after ${timeoutMs} ms` : 'failed to connect or lost the connection'}${
-            outcomeUnknown ? `; ${OUTCOME_UNKNOWN}` : attempt ? ` (after ${attempt + 1} attempts)` : ''}`;
-          throw new (timedOut ? DocGenTimeoutError : DocGenConnectionError)(message, request, outcomeUnknown, { cause: error });
+          if (signal?.aborted) throw signal.reason;
+          failure = error;
+          // Only the timer or the caller aborts an attempt, and the caller's abort has thrown.
+          unsent = !response && !guard.signal.aborted && neverSent(error);
+          response = undefined;
         } finally {
           guard.done();
         }
 
-        const { status } = response;
-        const refresh = status === 401 && typeof config.token === 'function' && !refreshed;
-        const retry = !refresh && attempt < maxRetries && retryableStatus(method, status);
-        const delayMs = retryDelayMs(attempt, response.headers, config.retry);
-        note({ method, path, status, attempt: attempt + 1, ...(retry && { delayMs }) }, started);
-        if (refresh) {
+        // From here on, no response means the attempt failed.
+        const timedOut = guard.signal.aborted;
+        const status = response?.status;
+        const refresh = status === 401 && typeof token === 'function' && !refreshed;
+        const retry = !refresh && attempt < maxRetries && (response ? retryableStatus(method, status!) : safe || unsent);
+        const delayMs = retryDelayMs(attempt, response?.headers, config.retry);
+        /** One debug line per attempt, and a warning when a retry follows. Never a header. */
+        const data: Record<string, unknown> = response
+          ? { method, path, status, attempt: attempt + 1 }
+          : { method, path, attempt: attempt + 1, error: timedOut ? 'timeout' : 'connection' };
+        if (retry) data.delayMs = delayMs;
+        const what = status ?? (timedOut ? 'a timeout' : 'a connection error');
+        log?.debug(`${method} ${path} → ${what} (attempt ${attempt + 1}, ${Date.now() - started} ms)`, data);
+        if (retry) {
+          log?.warn(`retrying ${method} ${path} in ${delayMs} ms after ${what}`, data);
+          await sleep(delayMs, signal);
+        } else if (refresh) {
           refreshed = true;
-          await token.refresh(bearer);
+          if (latest === undefined || latest === bearer) {
+            refreshing ??= ask(true)
+              .then((value) => (latest = value))
+              .finally(() => (refreshing = undefined));
+          }
+          await refreshing;
           attempt--; // the repeat after a refresh is not a retry
-        } else if (retry) {
-          await sleep(delayMs, call.signal);
+        } else if (!response) {
+          const outcomeUnknown = !safe && !unsent;
+          throw new (timedOut ? DocGenTimeoutError : DocGenConnectionError)(
+            `${method} ${path} ${timedOut ? `timed out after ${timeoutMs} ms` : 'connection failed'}${
+              outcomeUnknown ? `; ${OUTCOME_UNKNOWN}` : attempt ? ` (after ${attempt + 1} attempts)` : ''}`,
+            { method, url },
+            outcomeUnknown,
+            { cause: failure },
+          );
         } else {
-          const result = new Response(buffered, { status, statusText: response.statusText, headers: response.headers });
           // A constructed Response has an empty url; errors quote it.
-          Object.defineProperty(result, 'url', { value: url });
-          return result;
+          return Object.defineProperty(new Response(buffered, response), 'url', { value: url });
         }
       }
     };
 }
 
-export const TRANSPORT_DEFAULTS = { maxRetries: RETRY_DEFAULTS.maxRetries, timeoutMs: 60_000 };
+export const TRANSPORT_DEFAULTS = { maxRetries: MAX_RETRIES, timeoutMs: TIMEOUT_MS };

@@ -1,19 +1,24 @@
 // Polling until Doc Gen jobs finish, with a growing interval and a deadline.
 import { DocGenWaitTimeoutError } from './errors.js';
-import { sleep } from './retry.js';
+import { deadline, sleep } from './retry.js';
 
 /** Statuses after which a job never changes. Anything else, including a status added later, is still running. */
 export const FINISHED_STATUSES: readonly string[] = ['completed', 'failed', 'completed_with_error'];
 
+const INTERVAL_MS = 1_000;
+const FACTOR = 1.5;
+const MAX_INTERVAL_MS = 15_000;
+const TIMEOUT_MS = 10 * 60_000;
+
 export const WAIT_DEFAULTS = {
   /** First pause between polls. */
-  intervalMs: 1_000,
+  intervalMs: INTERVAL_MS,
   /** Each pause is this much longer than the one before... */
-  factor: 1.5,
+  factor: FACTOR,
   /** ...up to this. */
-  maxIntervalMs: 15_000,
+  maxIntervalMs: MAX_INTERVAL_MS,
   /** Give up after this long overall. */
-  timeoutMs: 10 * 60_000,
+  timeoutMs: TIMEOUT_MS,
 };
 
 export interface WaitProgress {
@@ -32,21 +37,11 @@ export interface WaitOptions {
   onProgress?: (progress: WaitProgress) => void;
 }
 
-export function isFinished(job: { status?: string }): boolean {
-  return FINISHED_STATUSES.includes(job.status as string);
-}
-
 export function progressOf(jobs: readonly { status?: string }[]): WaitProgress {
-  const count = (status: string) => jobs.filter((job) => job.status === status).length;
-  const finished = jobs.filter(isFinished).length;
-  return {
-    total: jobs.length,
-    finished,
-    completed: count('completed'),
-    failed: count('failed'),
-    completedWithError: count('completed_with_error'),
-    pending: jobs.length - finished,
-  };
+  // FINISHED_STATUSES holds exactly these three, so together they are the finished jobs.
+  const [completed, failed, completedWithError] = FINISHED_STATUSES.map((status) => jobs.filter((job) => job.status === status).length) as [number, number, number];
+  const finished = completed + failed + completedWithError;
+  return { total: jobs.length, finished, completed, failed, completedWithError, pending: jobs.length - finished };
 }
 
 /**
@@ -58,35 +53,31 @@ export async function waitUntilFinished<Job extends { status?: string }>(
   poll: (signal: AbortSignal) => Promise<Job[]>,
   options: WaitOptions = {},
 ): Promise<Job[]> {
-  // An 'abort' listener never fires for a signal that is already aborted.
-  if (options.signal?.aborted) throw options.signal.reason;
-  const timeoutMs = options.timeoutMs ?? WAIT_DEFAULTS.timeoutMs;
-  const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(new DOMException('wait timed out', 'TimeoutError')), timeoutMs);
-  const onAbort = () => deadline.abort(options.signal!.reason);
-  options.signal?.addEventListener('abort', onAbort, { once: true });
-  let interval = options.intervalMs ?? WAIT_DEFAULTS.intervalMs;
+  const { signal } = options;
+  const timeoutMs = options.timeoutMs ?? TIMEOUT_MS;
+  let interval = options.intervalMs ?? INTERVAL_MS;
+  // A caller's signal that has already aborted aborts `polling` at once: the first poll then
+  // rejects before any request, and the catch below rethrows the caller's reason.
+  const { signal: polling, done } = deadline(signal, timeoutMs);
   let seen: Job[] = [];
   try {
     for (;;) {
-      seen = await poll(deadline.signal);
+      seen = await poll(polling);
+      const { total, pending } = progressOf(seen);
+      // onProgress gets its own copy: what it does with it cannot change the outcome.
       options.onProgress?.(progressOf(seen));
-      if (seen.length > 0 && seen.every(isFinished)) return seen;
-      await sleep(interval, deadline.signal);
-      interval = Math.min(WAIT_DEFAULTS.maxIntervalMs, interval * WAIT_DEFAULTS.factor);
+      if (total && !pending) return seen;
+      await sleep(interval, polling);
+      interval = Math.min(MAX_INTERVAL_MS, interval * FACTOR);
     }
   } catch (error) {
-    if (options.signal?.aborted) throw options.signal.reason;
-    if (deadline.signal.aborted) {
+    if (signal?.aborted) throw signal.reason;
+    if (polling.aborted) {
       const p = progressOf(seen);
-      throw new DocGenWaitTimeoutError(
-        `${what} did not finish within ${timeoutMs} ms: ${p.finished} of ${p.total} jobs finished`,
-        seen,
-      );
+      throw new DocGenWaitTimeoutError(`${what} did not finish within ${timeoutMs} ms: ${p.finished} of ${p.total} jobs finished`, seen);
     }
     throw error;
   } finally {
-    clearTimeout(timer);
-    options.signal?.removeEventListener('abort', onAbort);
+    done();
   }
 }
