@@ -1,0 +1,54 @@
+// Bundle size of the same browser app (create a batch, wait for its jobs, list every job) on each
+// library: esbuild --bundle --minify, platform browser, ESM, es2022 (the options of
+// scripts/size.js), then gzip -9. The apps type-check (npm run bench runs tsc -p bench/apps).
+// platform=browser means esbuild follows each package's "browser" field and fails on any Node
+// built-in left over, so a bundle that builds here needs no Node polyfills.
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build, stop } from 'esbuild';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+export const APPS = {
+  'openapi-fetch': { label: 'plain openapi-fetch', entry: 'bench/apps/openapi-fetch-app.ts' },
+  'box-docgen': { label: '@box-docgen/client', entry: 'test/packaging/size-app.ts' },
+  'box-node-sdk': { label: 'box-node-sdk (BoxClient)', entry: 'bench/apps/box-node-sdk-app.ts' },
+  'box-node-sdk-docgen': { label: 'box-node-sdk (DocgenManager only)', entry: 'bench/apps/box-node-sdk-docgen-app.ts' },
+};
+
+async function bundle(entry) {
+  const result = await build({
+    entryPoints: [join(root, entry)],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    metafile: true,
+    legalComments: 'none',
+    logLevel: 'silent',
+    absWorkingDir: root,
+    outfile: 'app.js',
+  });
+  const output = result.outputFiles.find((f) => f.path.endsWith('.js'));
+  const [, meta] = Object.entries(result.metafile.outputs).find(([file]) => file.endsWith('.js'));
+  const packages = {};
+  for (const [input, { bytesInOutput }] of Object.entries(meta.inputs)) {
+    const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+    const pkg = m ? m[1] : input.startsWith('packages/') ? `@box-docgen/${input.split('/')[1]}` : '(app)';
+    if (bytesInOutput) packages[pkg] = (packages[pkg] ?? 0) + bytesInOutput;
+  }
+  return { minified: output.contents.length, gzip: gzipSync(output.contents, { level: 9 }).length, packages };
+}
+
+export async function benchSize({ log = () => {} } = {}) {
+  const result = { options: 'esbuild --bundle --minify --platform=browser --format=esm --target=es2022, gzip -9', apps: {} };
+  for (const [name, app] of Object.entries(APPS)) result.apps[name] = { ...app, ...(await bundle(app.entry)) };
+  await stop(); // esbuild's service process: not left running beside the timed sections
+  const base = result.apps['openapi-fetch'].gzip;
+  for (const app of Object.values(result.apps)) app.gzipRatio = app.gzip / base;
+  log(`  bundled ${Object.keys(APPS).length} apps for the browser`);
+  return result;
+}

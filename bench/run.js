@@ -1,0 +1,174 @@
+#!/usr/bin/env node
+// npm run bench: @box-docgen/client and @box-docgen/mock against the alternatives, every figure
+// measured in this one run on this machine, each section as ratios to its own baseline.
+//
+//   npm run bench                 build the client and mock, type-check bench/apps, then this
+//   node bench/run.js [--quick]   --quick: fewer, shorter runs (a smoke test; writes quick.json)
+//
+// Prints progress on stderr and the table on stdout; writes bench/results/latest.json.
+// Sections (each file says how it measures):
+//   lib/requests.js    per-request cost: raw fetch, openapi-fetch, @box-docgen/client, box-node-sdk
+//   lib/size.js        bundle size of the same browser app on each library
+//   lib/pagination.js  walking 100,000 jobs: time against a hand-written marker loop, peak heap
+//   lib/waiting.js     API calls spent waiting for a 1,000-job batch, against per-job polling
+//   lib/mock.js        @box-docgen/mock startup and requests per second
+// The local server (server.js) runs in a forked process, so its CPU never counts as the client's.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { arch, availableParallelism, cpus, release, totalmem, type } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { benchMock } from './lib/mock.js';
+import { benchPagination, HEAP_SIZES } from './lib/pagination.js';
+import { benchRequests } from './lib/requests.js';
+import { benchSize } from './lib/size.js';
+import { startServer } from './lib/util.js';
+import { benchWaiting } from './lib/waiting.js';
+
+const quick = process.argv.includes('--quick');
+const log = (line) => process.stderr.write(`${line}\n`);
+const root = fileURLToPath(new URL('..', import.meta.url));
+// Read directly: not every package exports its package.json (box-node-sdk maps ./* into lib-esm).
+const version = (pkg) => JSON.parse(readFileSync(`${root}node_modules/${pkg}/package.json`, 'utf8')).version;
+
+function git() {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'packages/client/src', 'packages/mock/src'], { cwd: root, encoding: 'utf8' }).trim() !== '';
+    return { commit, dirty };
+  } catch {
+    return undefined;
+  }
+}
+
+const machine = {
+  cpu: cpus()[0]?.model ?? 'unknown CPU',
+  cores: availableParallelism(),
+  os: `${type()} ${release()} ${arch()}`,
+  memoryGiB: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+};
+const versions = {
+  '@box-docgen/client': version('@box-docgen/client'),
+  '@box-docgen/mock': version('@box-docgen/mock'),
+  'openapi-fetch': version('openapi-fetch'),
+  'box-node-sdk': version('box-node-sdk'),
+  esbuild: version('esbuild'),
+};
+const started = Date.now();
+log(`box-docgen benchmarks${quick ? ' (--quick)' : ''}: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`);
+
+log('bundle size');
+const size = await benchSize({ log });
+
+const server = await startServer();
+let requests, pagination, waiting, mock;
+try {
+  log(`per-request cost (server pid ${server.pid}, ${server.url})`);
+  requests = await benchRequests(server, quick ? { sequential: 200, concurrent: 400, reps: 2, log } : { sequential: 400, concurrent: 800, reps: 12, log });
+  log('pagination');
+  pagination = await benchPagination(server, quick ? { total: 20_000, reps: 1, log } : { total: 100_000, reps: 5, log });
+  log('waiting');
+  waiting = await benchWaiting(server, { log });
+  log('mock');
+  mock = await benchMock(server, quick ? { startupRuns: 1, requests: 500, reps: 1, warmup: 50, log } : { startupRuns: 5, requests: 2000, reps: 5, warmup: 200, log });
+} finally {
+  await server.close();
+}
+
+const result = {
+  date: new Date(started).toISOString(),
+  durationS: Math.round((Date.now() - started) / 1000),
+  command: 'npm run bench',
+  quick,
+  machine,
+  versions,
+  git: git(),
+  requests,
+  size,
+  pagination,
+  waiting,
+  mock,
+};
+
+// ----- the table ---------------------------------------------------------------------------------
+const int = (n) => Math.round(n).toLocaleString('en-US');
+const x = (n) => `${n.toFixed(2)}×`;
+const mb = (bytes) => (bytes / 2 ** 20).toFixed(1);
+const pad = (s, n) => String(s).padEnd(n);
+const num = (s, n) => String(s).padStart(n);
+const lines = [];
+const say = (line = '') => lines.push(line);
+
+say(`box-docgen benchmarks — ${result.date.slice(0, 16).replace('T', ' ')} UTC${quick ? ' (QUICK: not for publishing)' : ''}`);
+say(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}`);
+say(`command: npm run bench   (${result.durationS} s; ${Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(', ')})`);
+if (result.git) say(`source:  ${result.git.commit}${result.git.dirty ? ' + uncommitted changes in packages/*/src' : ''}`);
+
+const labels = requests.contenders;
+say();
+say(`1. Per-request client cost — a plain node:http server in its own process, same answers for all;`);
+say(`   medians of ${requests.reps} interleaved runs (after ${requests.warmupReps} warm-up) of ${int(requests.sequential)} (sequential) / ${int(requests.concurrent)} (${requests.concurrency} concurrent) requests;`);
+say(`   µs per request; CPU is the client process only; ×fetch = ratio to raw fetch; conns = new TCP connections per run`);
+say(`   ${pad('case', 19)} ${pad('client', 32)} ${num('wall µs', 8)} ${num('×fetch', 7)} ${num('CPU µs', 8)} ${num('×fetch', 7)} ${num('conns', 6)}`);
+for (const [kase, byClient] of Object.entries(requests.cases)) {
+  let first = true;
+  for (const [name, r] of Object.entries(byClient)) {
+    say(`   ${pad(first ? kase : '', 19)} ${pad(name === 'fetch' ? `${labels[name]} (baseline)` : labels[name], 32)} ${num(int(r.wallUs), 8)} ${num(x(r.wallRatio), 7)} ${num(int(r.cpuUs), 8)} ${num(x(r.cpuRatio), 7)} ${num(int(r.connectionsPerRun), 6)}`);
+    first = false;
+  }
+}
+const ourCases = Object.values(requests.cases).map((c) => c['box-docgen']);
+const span = (key) => `${x(Math.min(...ourCases.map((r) => r[key])))}–${x(Math.max(...ourCases.map((r) => r[key])))}`;
+const worst = Math.max(...ourCases.flatMap((r) => [r.wallRatio, r.cpuRatio]));
+say(`   @box-docgen/client / raw fetch: wall ${span('wallRatio')}, CPU ${span('cpuRatio')} — target ≤ 1.20×: ${worst <= 1.2 ? 'met' : 'NOT MET'}`);
+const vsBox = (sdk) => Object.values(requests.cases).map((c) => c[sdk].wallUs / c['box-docgen'].wallUs);
+say(`   box-node-sdk / @box-docgen/client, wall: ${x(Math.min(...vsBox('box-node-sdk')))}–${x(Math.max(...vsBox('box-node-sdk')))} (default agent), ${x(Math.min(...vsBox('box-node-sdk-keepalive')))}–${x(Math.max(...vsBox('box-node-sdk-keepalive')))} (keep-alive agent)`);
+
+say();
+say(`2. Bundle size — the same browser app (create a batch, wait for it, list jobs) on each library;`);
+say(`   ${size.options}; ×o-f = ratio to plain openapi-fetch`);
+say(`   ${pad('app', 44)} ${num('minified', 9)} ${num('gzip', 8)} ${num('×o-f', 7)}`);
+for (const [name, app] of Object.entries(size.apps)) {
+  say(`   ${pad(name === 'openapi-fetch' ? `${app.label} (baseline)` : app.label, 44)} ${num(int(app.minified), 9)} ${num(int(app.gzip), 8)} ${num(x(app.gzipRatio), 7)}`);
+}
+say(`   every bundle built for platform=browser with no Node built-in left (box-node-sdk through its "browser" field)`);
+
+say();
+say(`3. Pagination — walking ${int(pagination.total)} jobs (${pagination.pages} pages of 1,000) from the local server; medians of ${pagination.reps} interleaved walks;`);
+say(`   ×loop = ratio to a hand-written marker loop on raw fetch; heap: MiB above the heap before the walk, in a fresh`);
+say(`   process per walk; peak = highest heapUsed (garbage included), live = highest heapUsed right after a full GC`);
+const [small, big] = HEAP_SIZES;
+say(`   ${pad('walker', 36)} ${num('ms', 6)} ${num('×loop', 6)} ${num('CPU ms', 7)} ${num('×loop', 6)}   ${num(`peak ${small / 1000}k/${big / 1000}k`, 16)}   ${num(`live ${small / 1000}k/${big / 1000}k`, 15)}`);
+const walkers = { fetch: 'raw fetch marker loop (baseline)', 'openapi-fetch': 'openapi-fetch marker loop', 'box-docgen': '@box-docgen/client for await', 'box-node-sdk': 'box-node-sdk marker loop' };
+for (const [name, r] of Object.entries(pagination.contenders)) {
+  say(`   ${pad(walkers[name], 36)} ${num(int(r.wallMs), 6)} ${num(x(r.wallRatio), 6)} ${num(int(r.cpuMs), 7)} ${num(x(r.cpuRatio), 6)}   ${num(`${mb(r.heap[small].peak)} / ${mb(r.heap[big].peak)}`, 16)}   ${num(`${mb(r.heap[small].peakLive)} / ${mb(r.heap[big].peakLive)}`, 15)}`);
+}
+
+const growth = (name, key) => (pagination.contenders[name].heap[big][key] - pagination.contenders[name].heap[small][key]) / 2 ** 20;
+const extra = Math.max(growth('box-docgen', 'peak') - growth('fetch', 'peak'), growth('box-docgen', 'peakLive') - growth('fetch', 'peakLive'));
+say(`   ${big / small}× the jobs: @box-docgen/client peak ${growth('box-docgen', 'peak') >= 0 ? '+' : ''}${growth('box-docgen', 'peak').toFixed(1)} MiB, live ${growth('box-docgen', 'peakLive') >= 0 ? '+' : ''}${growth('box-docgen', 'peakLive').toFixed(1)} MiB;` +
+  ` raw fetch loop ${growth('fetch', 'peak').toFixed(1)} / ${growth('fetch', 'peakLive').toFixed(1)} MiB — ${extra < 1 ? 'no growth with the item count beyond the baseline' : 'GROWS with the item count'}`);
+
+say();
+say(`4. Waiting — a batch of ${int(waiting.jobs)} jobs that finish over ${waiting.rounds} rounds (${int(waiting.jobs / waiting.rounds)} a round); API calls until all are known finished`);
+say(`   ${pad('way', 74)} ${num('calls', 6)} ${num('×naive', 8)} ${num('ms', 6)}`);
+say(`   ${pad('per-job polling: list once, then jobs.get each unfinished job (baseline)', 74)} ${num(int(waiting.naive.calls), 6)} ${num(x(1), 8)} ${num(int(waiting.naive.wallMs), 6)}`);
+say(`   ${pad('batches.wait(id, { intervalMs: 1 })', 74)} ${num(int(waiting.batchesWait.calls), 6)} ${num(waiting.ratio.toFixed(4) + '×', 8)} ${num(int(waiting.batchesWait.wallMs), 6)}`);
+
+say();
+say(`5. Mock — @box-docgen/mock (startMockServer() defaults: Prism, response validation, journal) against the plain`);
+say(`   node:http bench server; startup: median of ${mock.startupRuns} fresh processes (import + start + first answer to GET /docgen_jobs/{id});`);
+say(`   throughput: GET /docgen_jobs/{id}, ${mock.concurrency} concurrent loops, ${int(mock.requests)} requests a run, median of ${mock.reps}, server in its own process`);
+say(`   ${pad('', 36)} ${num('mock', 9)} ${num('node:http', 10)} ${num('×node:http', 11)}`);
+say(`   ${pad('startup to first answer (ms)', 36)} ${num(int(mock.startup.mock.readyMs), 9)} ${num(int(mock.startup.bare.readyMs), 10)} ${num(x(mock.startup.ratio), 11)}`);
+say(`   ${pad('  whole process, spawn to exit (ms)', 36)} ${num(int(mock.startup.mock.processMs), 9)} ${num(int(mock.startup.bare.processMs), 10)} ${num(x(mock.startup.mock.processMs / mock.startup.bare.processMs), 11)}`);
+say(`   ${pad('requests per second', 36)} ${num(int(mock.throughput.mock.rps), 9)} ${num(int(mock.throughput.bare.rps), 10)} ${num(x(mock.throughput.ratio), 11)}`);
+
+const table = lines.join('\n');
+result.table = table;
+const outDir = fileURLToPath(new URL('./results/', import.meta.url));
+mkdirSync(outDir, { recursive: true });
+const outFile = `${outDir}${quick ? 'quick' : 'latest'}.json`;
+writeFileSync(outFile, `${JSON.stringify(result, null, 2)}\n`);
+console.log(table);
+log(`\nwrote ${outFile.slice(root.length)}`);
