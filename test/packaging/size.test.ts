@@ -1,6 +1,6 @@
 // The client's size budget (see scripts/size.js, also `npm run size`): a browser app that
 // creates a batch, waits for it and lists jobs, bundled and minified by esbuild with
-// openapi-fetch included, stays under 6 KiB gzip -9.
+// openapi-fetch included, stays under the budget (6.75 KiB gzip -9; the target is 6 KiB).
 import { expect, it } from 'vitest';
 import { BUDGET_BYTES, formatReport, measureSize } from '../../scripts/size.js';
 
