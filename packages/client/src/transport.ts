@@ -67,7 +67,6 @@ export function createTransport(config: TransportConfig) {
       const maxRetries = call.maxRetries ?? config.maxRetries ?? MAX_RETRIES;
       const timeoutMs = call.timeoutMs ?? config.timeoutMs ?? TIMEOUT_MS;
       const { method, url } = input;
-      const path = new URL(url).pathname;
       const safe = idempotent(method);
       // Read the body once; each attempt gets a fresh Request around the same bytes.
       const body = input.body ? await input.arrayBuffer() : undefined;
@@ -104,16 +103,20 @@ export function createTransport(config: TransportConfig) {
         const status = response?.status;
         const refresh = status === 401 && typeof token === 'function' && !refreshed;
         const retry = !refresh && attempt < maxRetries && (response ? retryableStatus(method, status!) : safe || unsent);
-        const delayMs = retryDelayMs(attempt, response?.headers, config.retry);
-        /** One debug line per attempt, and a warning when a retry follows. Never a header. */
-        const data: Record<string, unknown> = response
-          ? { method, path, status, attempt: attempt + 1 }
-          : { method, path, attempt: attempt + 1, error: timedOut ? 'timeout' : 'connection' };
-        if (retry) data.delayMs = delayMs;
-        const what = status ?? (timedOut ? 'a timeout' : 'a connection error');
-        log?.debug(`${method} ${path} → ${what} (attempt ${attempt + 1}, ${Date.now() - started} ms)`, data);
+        const delayMs = retry ? retryDelayMs(attempt, response?.headers, config.retry) : 0;
+        // Only what is logged or thrown needs the path: the common answer skips parsing the URL.
+        const path = log || !response ? new URL(url).pathname : '';
+        if (log) {
+          /** One debug line per attempt, and a warning when a retry follows. Never a header. */
+          const data: Record<string, unknown> = response
+            ? { method, path, status, attempt: attempt + 1 }
+            : { method, path, attempt: attempt + 1, error: timedOut ? 'timeout' : 'connection' };
+          if (retry) data.delayMs = delayMs;
+          const what = status ?? (timedOut ? 'a timeout' : 'a connection error');
+          log.debug(`${method} ${path} → ${what} (attempt ${attempt + 1}, ${Date.now() - started} ms)`, data);
+          if (retry) log.warn(`retrying ${method} ${path} in ${delayMs} ms after ${what}`, data);
+        }
         if (retry) {
-          log?.warn(`retrying ${method} ${path} in ${delayMs} ms after ${what}`, data);
           await sleep(delayMs, signal);
         } else if (refresh) {
           refreshed = true;
