@@ -1,20 +1,11 @@
 // DocGenApiError from a ClientError body, and still useful when the body is HTML, empty or
 // cut off: status, a short raw body, and the request id from the body or the header.
 import { DocGenApiError, DocGenError } from '@box-docgen/client';
-import { afterEach, describe, expect, it } from 'vitest';
-import { respond, startFaultServer, type FaultServer, type Script } from '../helpers/fault-server.js';
-import { TOKEN, apiError, clientFor, rejection } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { respond } from '../helpers/fault-server.js';
+import { TOKEN, apiError, clientFor, rejection, useFaultServers } from './support.js';
 
-let servers: FaultServer[] = [];
-async function serve(script: Script) {
-  const server = await startFaultServer(script);
-  servers.push(server);
-  return server;
-}
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
+const serve = useFaultServers();
 
 async function apiErrorFrom(action: ReturnType<typeof respond>): Promise<DocGenApiError> {
   const server = await serve(() => action);

@@ -1,19 +1,10 @@
 // The optional logger: one debug line per attempt (method, path, status, attempt, delay) and
 // one warning per retry.
-import { afterEach, describe, expect, it } from 'vitest';
-import { resetAfterBody, respond, stall, startFaultServer, type FaultServer, type Script } from '../helpers/fault-server.js';
-import { TOKEN, apiError, batchCreated, batchRequest, captureLogger, clientFor, jobCompleted, rejection } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { resetAfterBody, respond, stall } from '../helpers/fault-server.js';
+import { TOKEN, apiError, batchCreated, batchRequest, captureLogger, clientFor, jobCompleted, rejection, useFaultServers } from './support.js';
 
-let servers: FaultServer[] = [];
-async function serve(script: Script) {
-  const server = await startFaultServer(script);
-  servers.push(server);
-  return server;
-}
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
+const serve = useFaultServers();
 
 const PATH = '/2.0/docgen_jobs/5000001';
 

@@ -1,8 +1,8 @@
 // Shared pieces of the fault-injection tests: a client pointed at a fault server with fast
 // retry tuning, a capturing logger, and the request/response bodies taken from the spec.
 import { createDocGenClient, type DocGenClient, type DocGenClientOptions, type Logger } from '@box-docgen/client';
-import { expect } from 'vitest';
-import type { FaultServer } from '../helpers/fault-server.js';
+import { afterEach, expect } from 'vitest';
+import { startFaultServer, type FaultServer, type Script } from '../helpers/fault-server.js';
 import { example, requestExample } from '../helpers/spec.js';
 
 export const TOKEN = 'SECRET-TOKEN-7f3c9e2a51';
@@ -63,3 +63,17 @@ export async function rejection(promise: PromiseLike<unknown>): Promise<any> {
 }
 
 export const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** `serve(script)` starts a fault server that is closed after each test of the file. */
+export function useFaultServers(): (script: Script) => Promise<FaultServer> {
+  let servers: FaultServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.map((s) => s.close()));
+    servers = [];
+  });
+  return async (script) => {
+    const server = await startFaultServer(script);
+    servers.push(server);
+    return server;
+  };
+}

@@ -1,21 +1,12 @@
 // templates.listTags: 202 means the tags are still being extracted; the client waits
 // (Retry-After or backoff) and asks again until 200, within the call's timeoutMs.
 import { DocGenTimeoutError } from '@box-docgen/client';
-import { afterEach, describe, expect, it } from 'vitest';
-import { gaps, respond, startFaultServer, type FaultServer, type Script } from '../helpers/fault-server.js';
+import { describe, expect, it } from 'vitest';
+import { gaps, respond } from '../helpers/fault-server.js';
 import { example } from '../helpers/spec.js';
-import { clientFor, delay, rejection } from './support.js';
+import { clientFor, delay, rejection, useFaultServers } from './support.js';
 
-let servers: FaultServer[] = [];
-async function serve(script: Script) {
-  const server = await startFaultServer(script);
-  servers.push(server);
-  return server;
-}
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
+const serve = useFaultServers();
 
 const tags = example('/docgen_templates/{template_id}/tags', 'get', 200);
 const processing = example('/docgen_templates/{template_id}/tags', 'get', 202);

@@ -1,20 +1,11 @@
 // timeoutMs bounds each attempt; the caller's signal stops everything at once, including a
 // backoff sleep, and is never retried.
 import { DocGenTimeoutError } from '@box-docgen/client';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { gaps, respond, stall, startFaultServer, type FaultServer, type Script } from '../helpers/fault-server.js';
-import { apiError, batchCreated, batchRequest, captureLogger, clientFor, delay, jobCompleted, rejection } from './support.js';
+import { describe, expect, it, vi } from 'vitest';
+import { gaps, respond, stall } from '../helpers/fault-server.js';
+import { apiError, batchCreated, batchRequest, captureLogger, clientFor, delay, jobCompleted, rejection, useFaultServers } from './support.js';
 
-let servers: FaultServer[] = [];
-async function serve(script: Script) {
-  const server = await startFaultServer(script);
-  servers.push(server);
-  return server;
-}
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
+const serve = useFaultServers();
 
 /** Slow enough that "at once" and "after a timeout or backoff" cannot be confused. */
 const SLOW = { timeoutMs: 10_000, retry: { baseDelayMs: 10_000, maxDelayMs: 10_000, maxRetryAfterMs: 60_000 } };

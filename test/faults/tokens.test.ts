@@ -1,20 +1,11 @@
 // The token function: called for every request, forced to refresh once on a 401, and one
 // refresh shared by concurrent requests.
 import { DocGenApiError, DocGenValidationError } from '@box-docgen/client';
-import { afterEach, describe, expect, it } from 'vitest';
-import { respond, startFaultServer, type FaultServer, type Script } from '../helpers/fault-server.js';
-import { apiError, batchCreated, batchRequest, clientFor, delay, jobCompleted, rejection } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { respond, type Script } from '../helpers/fault-server.js';
+import { apiError, batchCreated, batchRequest, clientFor, delay, jobCompleted, rejection, useFaultServers } from './support.js';
 
-let servers: FaultServer[] = [];
-async function serve(script: Script) {
-  const server = await startFaultServer(script);
-  servers.push(server);
-  return server;
-}
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
+const serve = useFaultServers();
 
 const unauthorized = () => respond(401, apiError(401, 'unauthorized'));
 

@@ -1,20 +1,11 @@
 // batches.wait and jobs.wait against a fault server: one call per page per round, progress,
 // unknown statuses, deadline and abort.
 import { DocGenApiError, DocGenWaitTimeoutError, type WaitProgress } from '@box-docgen/client';
-import { afterEach, describe, expect, it } from 'vitest';
-import { respond, stall, startFaultServer, type FaultServer, type Script } from '../helpers/fault-server.js';
-import { apiError, clientFor, delay, jobCompleted, jobPending, rejection } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { respond, stall, type Script } from '../helpers/fault-server.js';
+import { apiError, clientFor, delay, jobCompleted, jobPending, rejection, useFaultServers } from './support.js';
 
-let servers: FaultServer[] = [];
-async function serve(script: Script) {
-  const server = await startFaultServer(script);
-  servers.push(server);
-  return server;
-}
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
+const serve = useFaultServers();
 
 const QUICKLY_MS = 3_000;
 
