@@ -19,7 +19,8 @@ export const BUDGET_BYTES = 6.75 * 1024;
 const APP = join(root, 'test', 'packaging', 'size-app.ts');
 const OPENAPI_FETCH_ONLY = join(root, 'test', 'packaging', 'openapi-fetch-only.ts');
 
-async function bundle(entry, external = []) {
+/** Bundles one entry the way the budget is measured (the benchmarks use it too). */
+export async function bundle(entry, external = []) {
   const result = await build({
     external,
     entryPoints: [entry],
@@ -41,7 +42,7 @@ async function bundle(entry, external = []) {
 }
 
 /** Where a bundled input came from: a package (with its file) or the app. */
-function owner(input) {
+export function owner(input) {
   const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\/(.*)$/.exec(input);
   if (m) return { pkg: m[1], file: m[2] };
   const ws = /^packages\/([^/]+)\/(.*)$/.exec(input);

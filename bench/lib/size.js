@@ -5,8 +5,8 @@
 // built-in left over, so a bundle that builds here needs no Node polyfills.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
-import { build, stop } from 'esbuild';
+import { stop } from 'esbuild';
+import { bundle, owner } from '../../scripts/size.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -17,35 +17,20 @@ export const APPS = {
   'box-node-sdk-docgen': { label: 'box-node-sdk (DocgenManager only)', entry: 'bench/apps/box-node-sdk-docgen-app.ts' },
 };
 
-async function bundle(entry) {
-  const result = await build({
-    entryPoints: [join(root, entry)],
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    metafile: true,
-    legalComments: 'none',
-    logLevel: 'silent',
-    absWorkingDir: root,
-    outfile: 'app.js',
-  });
-  const output = result.outputFiles.find((f) => f.path.endsWith('.js'));
-  const [, meta] = Object.entries(result.metafile.outputs).find(([file]) => file.endsWith('.js'));
+async function measure(entry) {
+  const { bytes, gzip, metafile } = await bundle(join(root, entry));
+  const [, meta] = Object.entries(metafile.outputs).find(([file]) => file.endsWith('.js'));
   const packages = {};
   for (const [input, { bytesInOutput }] of Object.entries(meta.inputs)) {
-    const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
-    const pkg = m ? m[1] : input.startsWith('packages/') ? `@box-docgen/${input.split('/')[1]}` : '(app)';
+    const { pkg } = owner(input);
     if (bytesInOutput) packages[pkg] = (packages[pkg] ?? 0) + bytesInOutput;
   }
-  return { minified: output.contents.length, gzip: gzipSync(output.contents, { level: 9 }).length, packages };
+  return { minified: bytes, gzip, packages };
 }
 
 export async function benchSize({ log = () => {} } = {}) {
   const result = { options: 'esbuild --bundle --minify --platform=browser --format=esm --target=es2022, gzip -9', apps: {} };
-  for (const [name, app] of Object.entries(APPS)) result.apps[name] = { ...app, ...(await bundle(app.entry)) };
+  for (const [name, app] of Object.entries(APPS)) result.apps[name] = { ...app, ...(await measure(app.entry)) };
   await stop(); // esbuild's service process: not left running beside the timed sections
   const base = result.apps['openapi-fetch'].gzip;
   for (const app of Object.values(result.apps)) app.gzipRatio = app.gzip / base;
