@@ -53,9 +53,9 @@ describe('deno: JSR (jsr.json of the client and the types)', () => {
       const jsr = JSON.parse(readFileSync(join(dir, 'jsr.json'), 'utf8'));
       expect(jsr.name).toBe(`@box-docgen/${name}`);
       expect(jsr.version, 'jsr.json must not pin a version; package.json is the one source').toBeUndefined();
-      const args = ['publish', '--dry-run', '--allow-dirty', '--no-lock', '--sloppy-imports', '--set-version', version];
+      const args = ['publish', '--dry-run', '--allow-dirty', '--sloppy-imports', '--set-version', version];
       if (SLOW_TYPES[name]) args.push('--allow-slow-types');
-      // Reads the package folder in the repo, writes nothing there (--no-lock, DENO_DIR in tmp).
+      // Reads the package folder in the repo, writes nothing there (DENO_DIR in tmp).
       const result = await run(deno().path, args, {
         cwd: dir,
         env: cleanEnv({ DENO_DIR: denoDir, DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1', NO_COLOR: '1' }),
