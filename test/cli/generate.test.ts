@@ -3,7 +3,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { startMockServer, type MockServer } from '@box-docgen/mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { bulkBatches } from '../../packages/cli/scripts/mock-batches.js';
 import {
   acceptedNames,
   batchPosts,
@@ -31,7 +30,7 @@ let mock: MockServer;
 let tmp: ReturnType<typeof tempDir>;
 
 beforeAll(async () => {
-  mock = await startMockServer({ scenarios: [bulkBatches as never, refuseBatches as never] });
+  mock = await startMockServer({ scenarios: [refuseBatches as never] });
 });
 afterAll(async () => {
   await mock.close();
@@ -310,7 +309,7 @@ describe('submitting', () => {
 
 describe('--wait and the report', () => {
   it('waits for every batch and maps each row to its job, status, output file and failures; exit 1 when a job failed', async () => {
-    const server = await startMockServer({ scenario: 'bulk-batches:polls=1,failEvery=7+jobs-progress', scenarios: [bulkBatches as never] });
+    const server = await startMockServer({ scenario: 'bulk-batches:polls=1,failEvery=7+jobs-progress' });
     try {
       const data = tmp.write('orders.csv', ordersCsv(20));
       const report = tmp.path('report.csv');
@@ -364,7 +363,7 @@ describe('--wait and the report', () => {
 
 describe('--shard K/N and box-docgen report', () => {
   it('three shards with their own ledgers send every row exactly once; report merges their ledgers', async () => {
-    const server = await startMockServer({ scenario: 'bulk-batches:polls=0', scenarios: [bulkBatches as never] });
+    const server = await startMockServer({ scenario: 'bulk-batches:polls=0' });
     try {
       const data = tmp.write('orders.csv', ordersCsv(20));
       const results = await Promise.all(

@@ -8,7 +8,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { loadLedgers, RowState } from '@box-docgen/cli';
 import { startMockServer, type MockServer } from '@box-docgen/mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bulkBatches } from '../../packages/cli/scripts/mock-batches.js';
 import { acceptedNames, batchPosts, collect, envFor, generateArgs, ledgerLines, ordersCsv, runCli, spawnCli, tempDir, until } from './support.js';
 
 const ROWS = 30;
@@ -18,7 +17,7 @@ const count = (names: string[]) => names.reduce((m, n) => m.set(n, (m.get(n) ?? 
 let tmp: ReturnType<typeof tempDir>;
 const servers: MockServer[] = [];
 async function server(scenario?: string): Promise<MockServer> {
-  const mock = await startMockServer(scenario ? { scenario, scenarios: [bulkBatches as never] } : {});
+  const mock = await startMockServer(scenario ? { scenario } : {});
   servers.push(mock);
   return mock;
 }

@@ -13,7 +13,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startMockServer } from '@box-docgen/mock';
-import { bulkBatches } from '../scripts/mock-batches.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const cli = join(here, '..', 'dist', 'cli.js');
@@ -36,7 +35,7 @@ function run(command, args, env = {}) {
 
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const work = mkdtempSync(join(tmpdir(), 'box-docgen-bench-'));
-const mock = await startMockServer({ scenario: 'bulk-batches:polls=0', scenarios: [bulkBatches] });
+const mock = await startMockServer({ scenario: 'bulk-batches:polls=0' });
 const results = [];
 let capped = { rows: 0, ok: false };
 try {

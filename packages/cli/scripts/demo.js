@@ -14,7 +14,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startMockServer } from '@box-docgen/mock';
-import { bulkBatches } from './mock-batches.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const cli = join(here, '..', 'dist', 'cli.js');
@@ -57,10 +56,7 @@ function parseCsv(text) {
   return data.map((cells) => Object.fromEntries(header.map((name, i) => [name, cells[i]])));
 }
 
-const mock = await startMockServer({
-  scenario: `bulk-batches:failEvery=${FAIL_EVERY}+jobs-progress`,
-  scenarios: [bulkBatches],
-});
+const mock = await startMockServer({ scenario: `bulk-batches:failEvery=${FAIL_EVERY}+jobs-progress` });
 const work = mkdtempSync(join(tmpdir(), 'box-docgen-demo-'));
 let exitCode = 0;
 try {

@@ -99,7 +99,7 @@ describe('mock.requests()', () => {
     const ready = await fetch(`${mock.url}/__box-docgen-mock__/ready`);
     expect(await ready.json()).toEqual({ ready: true, mode: 'mock' });
     const scenarios = (await (await fetch(`${mock.url}/__box-docgen-mock__/scenarios`)).json()) as { name: string }[];
-    expect(scenarios.map((s) => s.name)).toEqual(['jobs-progress', 'rate-limited', 'flaky', 'tags-processing']);
+    expect(scenarios.map((s) => s.name)).toEqual(['jobs-progress', 'rate-limited', 'flaky', 'tags-processing', 'bulk-batches']);
     expect(await mock.requests()).toEqual([]);
   });
 });

@@ -29,6 +29,16 @@ const doneExampleName = Object.keys(
   ? 'progress_done'
   : 'mixed';
 
+/** The spec's purchase-order request with `rows` entries of its own (the first entry, renamed). */
+function ordersBody(rows: number, from = 1) {
+  const body = requestExample('/docgen_batches', 'post', 'purchase_orders');
+  const entry = body.document_generation_data[0];
+  return {
+    ...body,
+    document_generation_data: Array.from({ length: rows }, (_, i) => ({ ...entry, generated_file_name: `PO ${from + i}` })),
+  };
+}
+
 describe('jobs-progress', () => {
   const mock = useMockServer({ scenario: 'jobs-progress' });
 
@@ -183,6 +193,92 @@ describe('tags-processing', () => {
   });
 });
 
+describe('bulk-batches', () => {
+  const mock = useMockServer({ scenario: 'bulk-batches:failEvery=3' });
+
+  it('gives each batch its own id and lists one job per row in order; batches.wait polls until done, the failEvery-th row failed', async () => {
+    await mock.reset();
+    const docgen = client(mock.url);
+    const first = await docgen.batches.create(ordersBody(2, 1));
+    const second = await docgen.batches.create(ordersBody(3, 3));
+    expect([first, second]).toEqual([
+      { id: '7100001', type: 'docgen_batch' },
+      { id: '7100002', type: 'docgen_batch' },
+    ]);
+
+    const progress: WaitProgress[] = [];
+    const firstJobs = await docgen.batches.wait(first.id, { intervalMs: 1, onProgress: (p) => progress.push(p) });
+    const secondJobs = await docgen.batches.wait(second.id, { intervalMs: 1 });
+    // Pending for the first two polls (the default), then finished.
+    expect(progress.map((p) => p.pending)).toEqual([2, 2, 0]);
+
+    // One job per row, in the order sent; rows count across the run, so the 3rd row (the first of
+    // the second batch) is the one that fails.
+    expect(firstJobs.map((job) => [job.id, job.status])).toEqual([
+      ['71000010000', 'completed'],
+      ['71000010001', 'completed'],
+    ]);
+    expect(secondJobs.map((job) => [job.id, job.status])).toEqual([
+      ['71000020000', 'failed'],
+      ['71000020001', 'completed'],
+      ['71000020002', 'completed'],
+    ]);
+    for (const job of [...firstJobs, ...secondJobs]) {
+      expect(job.batch).toEqual({ id: job.id.slice(0, 7), type: 'docgen_batch' });
+      expect(job).toMatchObject({ type: 'docgen_job', template_file: { id: '1502867340', type: 'file' }, output_type: 'pdf' });
+    }
+    const failed = secondJobs[0]!;
+    expect(failed).toMatchObject({ output_file: null, output_file_version: null });
+    expect(failed.failures?.errors?.[0]).toMatch(/no value for the tag/);
+    expect(secondJobs[1]).toMatchObject({ output_file: { id: '971000020001', type: 'file' }, failures: null });
+
+    const requests = await mock.requests();
+    expect(statuses(requests)).toEqual([202, 202, 200, 200, 200, 200, 200, 200]);
+    expect(new Set(requests.map((r) => r.scenario))).toEqual(new Set(['bulk-batches:failEvery=3,firstId=7100001,polls=2']));
+  });
+
+  it('pages by limit and marker; only a first page counts as a poll', async () => {
+    await mock.reset();
+    const docgen = client(mock.url, { headers: scenarioHeaders('bulk-batches:polls=1') });
+    const { id } = await docgen.batches.create(ordersBody(5));
+    const round = async () => {
+      const jobs = [];
+      for await (const job of docgen.batches.listJobs(id, { limit: 2 })) jobs.push(job);
+      return jobs.map((job) => job.status);
+    };
+    // One poll, three pages each: still pending (the two unfinished statuses alternate), then done.
+    expect(await round()).toEqual(['pending', 'submitted', 'pending', 'submitted', 'pending']);
+    expect(await round()).toEqual(['completed', 'completed', 'completed', 'completed', 'completed']);
+    const page = await docgen.batches.listJobs(id, { limit: 2, marker: '2' });
+    expect(page.entries.map((job) => job.id)).toEqual([`${id}0002`, `${id}0003`]);
+    expect(page).toMatchObject({ limit: 2, next_marker: '4', prev_marker: '0' });
+    const polls = (await mock.requests()).filter((r) => r.path === `/docgen_batch_jobs/${id}`);
+    expect(polls.map((r) => r.query['marker'] ?? '-')).toEqual(['-', '2', '4', '-', '2', '4', '2']);
+  });
+
+  it('leaves what the spec refuses, and batches it did not hand out, to Prism', async () => {
+    await mock.reset();
+    const url = `${mock.url}/docgen_batches`;
+    const headers = { authorization: 'Bearer t', 'content-type': 'application/json' };
+    const noVersion = await fetch(url, { method: 'POST', headers, body: JSON.stringify(ordersBody(2)) });
+    expect(noVersion.status).toBe(400);
+    const { destination_folder: _, ...noFolder } = ordersBody(2);
+    const badBody = await fetch(url, { method: 'POST', headers: { ...headers, 'box-version': '2025.0' }, body: JSON.stringify(noFolder) });
+    expect(badBody.status).toBe(400);
+    expect(((await badBody.json()) as { message: string }).message).toMatch(/destination_folder/);
+
+    const docgen = client(mock.url);
+    const { id } = await docgen.batches.create(ordersBody(2));
+    // The client refuses limit 1001 itself, so ask by hand.
+    const tooMany = await fetch(`${mock.url}/docgen_batch_jobs/${id}?limit=1001`, { headers: { ...headers, 'box-version': '2025.0' } });
+    expect(tooMany.status).toBe(400);
+    // An id it never handed out: the spec's example answers.
+    const unknown = await docgen.batches.listJobs('42');
+    expect(unknown.entries).toEqual(example(BATCH_JOBS, 'get', 200).entries);
+    expect(statuses(await mock.requests())).toEqual([400, 400, 202, 400, 200]);
+  });
+});
+
 describe('per request, on a server without a scenario', () => {
   const mock = useMockServer();
 
@@ -200,7 +296,7 @@ describe('per request, on a server without a scenario', () => {
   it('refuses an unknown scenario in the header, naming the known ones', async () => {
     const error = await client(mock.url, { headers: scenarioHeaders('slow') }).jobs.get('1').catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 400, code: 'bad_request' });
-    expect((error as Error).message).toMatch(/unknown scenario "slow"; known scenarios: jobs-progress, rate-limited, flaky, tags-processing/);
+    expect((error as Error).message).toMatch(/unknown scenario "slow"; known scenarios: jobs-progress, rate-limited, flaky, tags-processing, bulk-batches/);
   });
 
   it('combines scenarios with +: the first that acts wins', async () => {
@@ -235,7 +331,7 @@ describe('what scenarios answer is valid against the spec', () => {
     await mock?.close();
   });
 
-  it('has no violations in 429, 503, 202 and progressing answers', async () => {
+  it('has no violations in 429, 503, 202, progressing and bulk answers', async () => {
     const run = async (scenario: string, call: (docgen: ReturnType<typeof client>) => Promise<unknown>) => {
       // The proxy does not pass the scenario header on; a server per scenario would, so restart.
       const server = await startMockServer({ scenario });
@@ -265,6 +361,14 @@ describe('what scenarios answer is valid against the spec', () => {
       await d.jobs.get('2');
     });
     expect(progress).toEqual({ violations: [], statuses: [200, 200, 200, 200] });
+    const bulk = await run('bulk-batches:polls=1,failEvery=2', async (d) => {
+      const batches = [await d.batches.create(ordersBody(3)), await d.batches.create(ordersBody(1))];
+      expect(batches.map((b) => b.id)).toEqual(['7100001', '7100002']);
+      await d.batches.listJobs('7100001'); // pending: output_file null
+      for await (const _job of d.batches.listJobs('7100001', { limit: 2 })); // completed and failed, two pages
+      await d.batches.listJobs('7100002');
+    });
+    expect(bulk).toEqual({ violations: [], statuses: [202, 202, 200, 200, 200, 200] });
     // And the plain mock through the long-lived proxy.
     await client(proxy.url).templates.get('4711');
     expect(await proxy.violations()).toEqual([]);

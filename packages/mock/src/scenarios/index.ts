@@ -9,6 +9,7 @@
  * To add a scenario: write scenarios/<name>.ts exporting `defineScenario({...})` as default,
  * and add it to BUILT_IN_SCENARIOS below (or pass it in `startMockServer({ scenarios: [...] })`).
  */
+import bulkBatches from './bulk-batches.js';
 import flaky from './flaky.js';
 import jobsProgress from './jobs-progress.js';
 import rateLimited from './rate-limited.js';
@@ -18,7 +19,7 @@ import type { Scenario, ScenarioOptionSpec, ScenarioOptionValue } from './types.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyScenario = Scenario<any>;
 
-export const BUILT_IN_SCENARIOS: readonly AnyScenario[] = [jobsProgress, rateLimited, flaky, tagsProcessing];
+export const BUILT_IN_SCENARIOS: readonly AnyScenario[] = [jobsProgress, rateLimited, flaky, tagsProcessing, bulkBatches];
 
 /** Options per scenario name, e.g. `{ 'rate-limited': { every: 2 } }`. */
 export type ScenarioOptionsMap = Record<string, Record<string, ScenarioOptionValue>>;
