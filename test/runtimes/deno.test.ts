@@ -39,10 +39,6 @@ describe('deno: JSR (jsr.json of the client and the types)', () => {
   //
   // --sloppy-imports: the sources import './x.js' for './x.ts' (what tsc's NodeNext wants);
   //   deno publish rewrites those to the real files (denoland/deno#22588, #27793 for .d.ts).
-  // --allow-slow-types: JSR wants explicit return types on three exports of the client
-  //   (createDocGenClient, DocGenApiError#toJSON, DocGenConnectionError#toJSON); until they
-  //   have them, JSR ships no generated .d.ts for Node users of the JSR copy. Drop the flag then.
-  const SLOW_TYPES: Record<string, boolean> = { client: true, types: false };
   const denoDir = mkdtempSync(join(tmpdir(), 'box-docgen-deno-publish-'));
   afterAll(() => rmSync(denoDir, { recursive: true, force: true }));
 
@@ -54,7 +50,6 @@ describe('deno: JSR (jsr.json of the client and the types)', () => {
       expect(jsr.name).toBe(`@box-docgen/${name}`);
       expect(jsr.version, 'jsr.json must not pin a version; package.json is the one source').toBeUndefined();
       const args = ['publish', '--dry-run', '--allow-dirty', '--sloppy-imports', '--set-version', version];
-      if (SLOW_TYPES[name]) args.push('--allow-slow-types');
       // Reads the package folder in the repo, writes nothing there (DENO_DIR in tmp).
       const result = await run(deno().path, args, {
         cwd: dir,

@@ -4,7 +4,7 @@ import type {
   DocGenTemplateBase, DocGenTemplateCreateRequest, operations, paths,
 } from '@box-docgen/types';
 // openapi-fetch percent-encodes path parameters (encodeURIComponent), so 'a/b' stays one segment.
-import createClient from 'openapi-fetch';
+import createClient, { type Client } from 'openapi-fetch';
 import { DocGenApiError, DocGenError, DocGenTimeoutError } from './errors.js';
 import { pagePromise, type PagePromise, type RawPage } from './pages.js';
 import { retryDelayMs, sleep, type RetryTuning } from './retry.js';
@@ -46,7 +46,37 @@ export type ListBatchJobsQuery = Query<'listBatchJobs'>;
 
 type Params = { path?: Record<string, string>; query?: object };
 
-export function createDocGenClient(options: DocGenClientOptions) {
+/** What createDocGenClient returns: three resources and the raw openapi-fetch client. */
+export interface DocGenClient {
+  templates: {
+    /** Marks a file as a Doc Gen template. */
+    create(body: DocGenTemplateCreateRequest, o?: CallOptions): Promise<DocGenTemplateBase>;
+    list(query?: ListTemplatesQuery, o?: CallOptions): PagePromise<DocGenTemplate>;
+    get(templateId: string, o?: CallOptions): Promise<DocGenTemplate>;
+    /** Unmarks the template; the file stays. */
+    delete(templateId: string, o?: CallOptions): Promise<void>;
+    /** Tags of a template. While Box is still extracting them (202) this waits and asks again, within `timeoutMs`. */
+    listTags(templateId: string, query?: ListTemplateTagsQuery, o?: CallOptions): PagePromise<DocGenTag>;
+    listJobs(templateId: string, query?: ListTemplateJobsQuery, o?: CallOptions): PagePromise<DocGenJob>;
+  };
+  batches: {
+    /** Starts one job per entry of `document_generation_data`. Never retried after a 5xx or a lost connection. */
+    create(body: DocGenBatchCreateRequest, o?: CallOptions): Promise<DocGenBatchBase>;
+    listJobs(batchId: string, query?: ListBatchJobsQuery, o?: CallOptions): PagePromise<DocGenJob>;
+    /** Polls the batch's job list (one call per page per round) until every job has finished. */
+    wait(batchId: string, w?: WaitOptions): Promise<DocGenJob[]>;
+  };
+  jobs: {
+    get(jobId: string, o?: CallOptions): Promise<DocGenJob>;
+    list(query?: ListJobsQuery, o?: CallOptions): PagePromise<DocGenJobFull>;
+    /** Polls the job until it has finished. */
+    wait(jobId: string, w?: WaitOptions): Promise<DocGenJob>;
+  };
+  /** The typed openapi-fetch client, through the same transport (auth, version, retries, timeouts). */
+  raw: Client<ClientPaths>;
+}
+
+export function createDocGenClient(options: DocGenClientOptions): DocGenClient {
   clientOptions(options);
   // A copy: options changed after creation do not reach the transport.
   const transport = createTransport({ ...options });
@@ -137,5 +167,4 @@ export function createDocGenClient(options: DocGenClientOptions) {
   return { templates, batches, jobs, raw };
 }
 
-export type DocGenClient = ReturnType<typeof createDocGenClient>;
 export type { RawPage };
