@@ -16,10 +16,11 @@
 // be tracked (`git add`) to count. The packages are versioned together (`fixed`), but each
 // changed package must be named, so its changelog says what changed in it.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, matchesGlob, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { workspaces } from './lib/workspaces.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const changesetBin = join(root, 'node_modules/@changesets/cli/bin.js');
@@ -58,22 +59,11 @@ const lines = (text) => text.split('\n').map((line) => line.trim()).filter(Boole
 
 /** The workspace packages that npm would publish (not private, not ignored by the changesets config). */
 function publishablePackages(cwd) {
-  const manifest = JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8'));
-  const patterns = Array.isArray(manifest.workspaces) ? manifest.workspaces : manifest.workspaces?.packages ?? [];
-  const dirs = patterns.flatMap((pattern) => {
-    const clean = pattern.replace(/^\.\//, '').replace(/\/$/, '');
-    if (!clean.endsWith('/*')) return [clean];
-    const parent = clean.slice(0, -2);
-    if (!existsSync(join(cwd, parent))) return [];
-    return readdirSync(join(cwd, parent)).map((name) => `${parent}/${name}`)
-      .filter((dir) => statSync(join(cwd, dir)).isDirectory());
-  });
   const configFile = join(cwd, '.changeset/config.json');
   const ignore = existsSync(configFile) ? JSON.parse(readFileSync(configFile, 'utf8')).ignore ?? [] : [];
-  return dirs.filter((dir) => existsSync(join(cwd, dir, 'package.json'))).map((dir) => ({
-    dir,
-    manifest: JSON.parse(readFileSync(join(cwd, dir, 'package.json'), 'utf8')),
-  })).filter(({ manifest }) => manifest.name && !manifest.private && !ignore.includes(manifest.name));
+  return workspaces(cwd)
+    .filter(({ manifest }) => manifest.name && !manifest.private && !ignore.includes(manifest.name))
+    .map(({ rel, manifest }) => ({ dir: rel.split('\\').join('/'), manifest }));
 }
 
 /** Whether npm publishes `file` (relative to the package root), after npm's own rules. */

@@ -5,15 +5,24 @@ import { fileURLToPath } from 'node:url';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** Every workspace that has a package.json, with its manifest; private ones included. */
-export function workspaces() {
-  const { workspaces: globs = [] } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-  return globs
-    .map((rel) => join(root, rel))
+/**
+ * Every workspace that has a package.json, with its manifest; private ones included. `cwd` is the
+ * repo (another checkout in tests); a pattern may end in `/*`.
+ */
+export function workspaces(cwd = root) {
+  const { workspaces: globs = [] } = JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8'));
+  const patterns = Array.isArray(globs) ? globs : globs.packages ?? [];
+  return patterns
+    .flatMap((pattern) => {
+      const clean = join(cwd, pattern.replace(/\/$/, ''));
+      if (!clean.endsWith('/*')) return [clean];
+      const parent = clean.slice(0, -2);
+      return existsSync(parent) ? readdirSync(parent).map((name) => join(parent, name)).filter((dir) => statSync(dir).isDirectory()) : [];
+    })
     .filter((dir) => existsSync(join(dir, 'package.json')))
     .map((dir) => {
       const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-      return { name: manifest.name, version: manifest.version, dir, rel: relative(root, dir), manifest };
+      return { name: manifest.name, version: manifest.version, dir, rel: relative(cwd, dir), manifest };
     });
 }
 
