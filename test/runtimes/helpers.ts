@@ -133,31 +133,24 @@ export function node24(): Runtime {
   return { path, version };
 }
 
-/** Deno from the `deno` devDependency. */
-export function deno(): Runtime {
-  const path = process.env.DENO ?? bin('deno');
+/** A runtime that comes as a root devDependency (its platform binary an optional dependency). */
+function packaged(name: string, label: string, env: string): Runtime {
+  const path = process.env[env] ?? bin(name);
   const version = probe(path, ['--version'])?.split('\n')[0];
   if (!version) {
     throw new MissingRuntimeError(
-      `Deno is needed at ${path}. It comes with the root devDependency \`deno\` (its platform binary is an ` +
-        'optional dependency): run `npm ci` in the repo, without --omit=optional (or point DENO=/path/to/deno at one).',
+      `${label} is needed at ${path}. It comes with the root devDependency \`${name}\` (its platform binary is an ` +
+        `optional dependency): run \`npm ci\` in the repo, without --omit=optional (or point ${env}=/path/to/${name} at one).`,
     );
   }
   return { path, version };
 }
 
+/** Deno from the `deno` devDependency. */
+export const deno = (): Runtime => packaged('deno', 'Deno', 'DENO');
+
 /** Bun from the `bun` devDependency. */
-export function bun(): Runtime {
-  const path = process.env.BUN ?? bin('bun');
-  const version = probe(path, ['--version']);
-  if (!version) {
-    throw new MissingRuntimeError(
-      `Bun is needed at ${path}. It comes with the root devDependency \`bun\` (its platform binary is an ` +
-        'optional dependency): run `npm ci` in the repo, without --omit=optional (or point BUN=/path/to/bun at one).',
-    );
-  }
-  return { path, version };
-}
+export const bun = (): Runtime => packaged('bun', 'Bun', 'BUN');
 
 /** Debian's Chromium: /usr/bin/chromium or $CHROMIUM. Never a downloaded browser. */
 export function chromium(): Runtime {
