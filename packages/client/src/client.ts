@@ -1,9 +1,8 @@
-// createDocGenClient: the typed resources over one openapi-fetch client.
+// createDocGenClient: the typed resources, and the openapi-fetch client as `raw`, over one transport.
 import type {
   DocGenBatchBase, DocGenBatchCreateRequest, DocGenJob, DocGenJobFull, DocGenTag, DocGenTemplate,
   DocGenTemplateBase, DocGenTemplateCreateRequest, operations, paths,
 } from '@box-docgen/types';
-// openapi-fetch percent-encodes path parameters (encodeURIComponent), so 'a/b' stays one segment.
 import createClient, { type Client } from 'openapi-fetch';
 import { DocGenApiError, DocGenError, DocGenTimeoutError } from './errors.js';
 import { pagePromise, type PagePromise, type RawPage } from './pages.js';
@@ -44,8 +43,6 @@ export type ListTemplateJobsQuery = Query<'listTemplateJobs'>;
 export type ListJobsQuery = Query<'listJobs'>;
 export type ListBatchJobsQuery = Query<'listBatchJobs'>;
 
-type Params = { path?: Record<string, string>; query?: object };
-
 /** What createDocGenClient returns: three resources and the raw openapi-fetch client. */
 export interface DocGenClient {
   templates: {
@@ -78,30 +75,50 @@ export interface DocGenClient {
 
 export function createDocGenClient(options: DocGenClientOptions): DocGenClient {
   clientOptions(options);
-  // A copy: options changed after creation do not reach the transport.
-  const transport = createTransport({ ...options });
-  const raw = createClient<ClientPaths>({ baseUrl: (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, ''), fetch: transport(), headers: options.headers });
+  // A copy: options changed after creation do not reach the client.
+  const config = { ...options };
+  const transport = createTransport(config);
+  const base = (config.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+  const text = (r: Response) => r.text();
+
+  // `raw` goes through the same transport; the resources below skip its request building.
+  const raw = createClient<ClientPaths>({
+    baseUrl: base,
+    headers: config.headers,
+    async fetch(req: Request) {
+      const body = req.body ? await req.arrayBuffer() : undefined;
+      const { response, data } = await transport({ method: req.method, url: req.url, headers: [req.headers], body, redirect: req.redirect }, { signal: req.signal }, (r) => r.arrayBuffer());
+      // A constructed Response has an empty url; errors quote it.
+      return Object.defineProperty(new Response(data, response), 'url', { value: req.url });
+    },
+  });
 
   /**
-   * One exchange through `raw`, resolving to the parsed body; a non-2xx answer throws
-   * DocGenApiError. With `extracting`, a 202 (Box still extracting a template's tags) is
-   * waited out and asked again, within the call's `timeoutMs`.
+   * One exchange, resolving to the parsed body; a non-2xx answer throws DocGenApiError.
+   * With `extracting`, a 202 (Box still extracting a template's tags) is waited out and
+   * asked again, within the call's `timeoutMs`.
    */
-  async function send<D>(method: 'GET' | 'POST' | 'DELETE', path: string, params: Params, call?: CallOptions, body?: unknown, extracting?: boolean) {
+  async function send<D>(method: 'GET' | 'POST' | 'DELETE', path: string, query?: object, call?: CallOptions, body?: unknown, extracting?: boolean): Promise<D> {
     const o = callOptions(call);
+    // Primitive values only (markers, limits, ids), encoded as openapi-fetch would.
+    const search = Object.entries(query ?? {}).flatMap(([k, v]) => (v == null ? [] : `${k}=${encodeURIComponent(v as string)}`)).join('&');
+    const url = base + path + (search && `?${search}`);
+    const json = body === undefined ? undefined : JSON.stringify(body);
+    const out = { method, url, body: json, headers: [json ? { 'content-type': 'application/json' } : undefined, config.headers, o.headers] };
     for (let round = 0, started = Date.now(); ; round++) {
-      const { data, error, response } = (await raw
-        .request(method as never, path as never, { params, body, fetch: transport(o), headers: o.headers } as never)
-        .catch((error: unknown) => {
-          // openapi-fetch parses a 2xx body as JSON; a cut-off body must still be a DocGenError.
-          throw error instanceof SyntaxError ? new DocGenError(`${method} ${path}: the answer is not JSON`, { cause: error }) : error;
-        })) as { data: D; error?: unknown; response: Response };
-      const { url } = response;
-      if (!response.ok) throw new DocGenApiError(response, error, { method, url });
-      if (!extracting || response.status !== 202) return data;
-      const delayMs = retryDelayMs(round, response.headers, options.retry);
+      const { response, data: answer } = await transport(out, o, text);
+      let data: unknown = answer;
+      try {
+        data = answer ? JSON.parse(answer) : undefined;
+      } catch (error) {
+        // A cut-off 2xx body is a DocGenError; an error body that is not JSON is kept as text.
+        if (response.ok) throw new DocGenError(`${method} ${url}: the answer is not JSON`, { cause: error });
+      }
+      if (!response.ok) throw new DocGenApiError(response, data, { method, url });
+      if (!extracting || response.status !== 202) return data as D;
+      const delayMs = retryDelayMs(round, response.headers, config.retry);
       const waited = Date.now() - started;
-      if (waited + delayMs > (o.timeoutMs ?? options.timeoutMs ?? TIMEOUT_MS)) {
+      if (waited + delayMs > (o.timeoutMs ?? config.timeoutMs ?? TIMEOUT_MS)) {
         throw new DocGenTimeoutError(`${method} ${url}: tags still being extracted after ${waited} ms`, { method, url }, false);
       }
       await sleep(delayMs, o.signal);
@@ -109,39 +126,42 @@ export function createDocGenClient(options: DocGenClientOptions): DocGenClient {
   }
 
   /** A lazily paged list, one GET per page. */
-  function list<T>(path: string, ids: Record<string, string> | undefined, query: PageQuery | undefined, o?: CallOptions, extracting?: boolean): PagePromise<T> {
+  function list<T>(path: string, query: PageQuery | undefined, o?: CallOptions, extracting?: boolean): PagePromise<T> {
     pageQuery(query);
     callOptions(o);
-    return pagePromise((marker) => send<RawPage<T>>('GET', path, { path: ids, query: { ...query, marker } }, o, undefined, extracting), query?.marker);
+    return pagePromise((marker) => send<RawPage<T>>('GET', path, { ...query, marker }, o, undefined, extracting), query?.marker);
   }
+
+  /** A path segment from a validated id; encoded, so 'a/b' stays one segment. */
+  const seg = (field: string, id: string) => encodeURIComponent(pathId(field, id));
 
   const templates = {
     async create(body: DocGenTemplateCreateRequest, o?: CallOptions): Promise<DocGenTemplateBase> {
       templateBody(body);
-      return send('POST', '/docgen_templates', {}, o, body);
+      return send('POST', '/docgen_templates', undefined, o, body);
     },
-    list: (query?: ListTemplatesQuery, o?: CallOptions) => list<DocGenTemplate>('/docgen_templates', undefined, query, o),
+    list: (query?: ListTemplatesQuery, o?: CallOptions) => list<DocGenTemplate>('/docgen_templates', query, o),
     get: (templateId: string, o?: CallOptions) =>
-      send<DocGenTemplate>('GET', '/docgen_templates/{template_id}', { path: { template_id: pathId('template_id', templateId) } }, o),
+      send<DocGenTemplate>('GET', `/docgen_templates/${seg('template_id', templateId)}`, undefined, o),
     async delete(templateId: string, o?: CallOptions): Promise<void> {
-      await send('DELETE', '/docgen_templates/{template_id}', { path: { template_id: pathId('template_id', templateId) } }, o);
+      await send('DELETE', `/docgen_templates/${seg('template_id', templateId)}`, undefined, o);
     },
     /** Tags of a template. While Box is still extracting them (202) this waits and asks again, within `timeoutMs`. */
     listTags(templateId: string, query?: ListTemplateTagsQuery, o?: CallOptions): PagePromise<DocGenTag> {
-      return list('/docgen_templates/{template_id}/tags', { template_id: pathId('template_id', templateId) }, query, o, true);
+      return list(`/docgen_templates/${seg('template_id', templateId)}/tags`, query, o, true);
     },
     listJobs: (templateId: string, query?: ListTemplateJobsQuery, o?: CallOptions) =>
-      list<DocGenJob>('/docgen_template_jobs/{template_id}', { template_id: pathId('template_id', templateId) }, query, o),
+      list<DocGenJob>(`/docgen_template_jobs/${seg('template_id', templateId)}`, query, o),
   };
 
   const batches = {
     /** Starts one job per entry of `document_generation_data`. Never retried after a 5xx or a lost connection. */
     async create(body: DocGenBatchCreateRequest, o?: CallOptions): Promise<DocGenBatchBase> {
       batchBody(body);
-      return send('POST', '/docgen_batches', {}, o, body);
+      return send('POST', '/docgen_batches', undefined, o, body);
     },
     listJobs: (batchId: string, query?: ListBatchJobsQuery, o?: CallOptions) =>
-      list<DocGenJob>('/docgen_batch_jobs/{batch_id}', { batch_id: pathId('batch_id', batchId) }, query, o),
+      list<DocGenJob>(`/docgen_batch_jobs/${seg('batch_id', batchId)}`, query, o),
     /** Polls the batch's job list (one call per page per round) until every job has finished. */
     async wait(batchId: string, w?: WaitOptions): Promise<DocGenJob[]> {
       const id = pathId('batch_id', batchId);
@@ -154,8 +174,8 @@ export function createDocGenClient(options: DocGenClientOptions): DocGenClient {
   };
 
   const jobs = {
-    get: (jobId: string, o?: CallOptions) => send<DocGenJob>('GET', '/docgen_jobs/{job_id}', { path: { job_id: pathId('job_id', jobId) } }, o),
-    list: (query?: ListJobsQuery, o?: CallOptions) => list<DocGenJobFull>('/docgen_jobs', undefined, query, o),
+    get: (jobId: string, o?: CallOptions) => send<DocGenJob>('GET', `/docgen_jobs/${seg('job_id', jobId)}`, undefined, o),
+    list: (query?: ListJobsQuery, o?: CallOptions) => list<DocGenJobFull>('/docgen_jobs', query, o),
     /** Polls the job until it has finished. */
     async wait(jobId: string, w?: WaitOptions): Promise<DocGenJob> {
       const id = pathId('job_id', jobId);

@@ -72,10 +72,15 @@ export function onAbort(signal: AbortSignal | undefined, fn: (reason: unknown) =
 export function deadline(parent: AbortSignal | undefined, ms: number) {
   const controller = new AbortController();
   const { signal } = controller;
-  const aborted = new Promise<never>((_, reject) => onAbort(signal, reject));
+  let reject!: (reason: unknown) => void;
+  const aborted = new Promise<never>((_, r) => (reject = r));
   aborted.catch(() => {});
-  const timer = setTimeout(() => controller.abort(new DOMException('timed out', 'TimeoutError')), ms);
-  const off = onAbort(parent, (reason) => controller.abort(reason));
+  const abort = (reason: unknown) => {
+    controller.abort(reason);
+    reject(reason);
+  };
+  const timer = setTimeout(() => abort(new DOMException('timed out', 'TimeoutError')), ms);
+  const off = onAbort(parent, abort);
   let kept: unknown;
   return {
     signal,
