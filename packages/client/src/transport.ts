@@ -60,9 +60,9 @@ export function createTransport(config: TransportConfig) {
   // the 401 with an older token.
   let latest: string | undefined;
   let refreshing: Promise<string> | undefined;
+  // Only a token function is asked; a string token was checked when the client was made.
   const ask = async (forceRefresh: boolean) => {
-    // A string token was checked when the client was made, so it passes again.
-    const value = typeof token === 'string' ? token : await token({ forceRefresh });
+    const value = await (token as Exclude<TokenSource, string>)({ forceRefresh });
     if (typeof value !== 'string' || !value.trim()) throw new DocGenValidationError('token', 'must return a non-empty string');
     return value;
   };
@@ -71,7 +71,8 @@ export function createTransport(config: TransportConfig) {
    * One exchange with that call's options applied: attempts, retries, refresh. `read` takes
    * the body inside each attempt, so the timeout also covers a body that stalls.
    */
-  return async <T>({ method, url, headers: layers, body, redirect }: Outgoing, { signal, ...call }: CallOptions, read: (r: Response) => Promise<T>) => {
+  return async <T>({ method, url, headers: layers, body, redirect }: Outgoing, call: CallOptions, read: (r: Response) => Promise<T>) => {
+    const { signal } = call;
     const maxRetries = call.maxRetries ?? config.maxRetries ?? MAX_RETRIES;
     const timeoutMs = call.timeoutMs ?? config.timeoutMs ?? TIMEOUT_MS;
     const safe = idempotent(method);
@@ -79,7 +80,7 @@ export function createTransport(config: TransportConfig) {
 
     for (let attempt = 0; ; attempt++) {
       if (signal?.aborted) throw signal.reason;
-      const bearer = await (refreshing ?? ask(false));
+      const bearer = typeof token === 'string' ? token : await (refreshing ?? ask(false));
       // A plain object (cheaper for fetch to read than Headers), keyed in lower case so that
       // later layers replace earlier ones whatever their case; ours come last.
       const headers: Record<string, string> = {};
