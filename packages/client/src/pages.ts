@@ -29,9 +29,8 @@ export function pagePromise<T>(fetchPage: FetchPage<T>, marker?: string): PagePr
   const open = (marker: string | undefined): Promise<Page<T>> =>
     fetchPage(marker).then((raw) => {
       const next = raw.next_marker;
-      const page: Page<T> = {
-        ...raw,
-        entries: raw.entries ?? [],
+      // The helpers sit on the page's prototype, which keeps them out of JSON and object spreads.
+      const helpers: Pick<Page<T>, 'hasNextPage' | 'getNextPage'> = {
         hasNextPage: () => !!next,
         async getNextPage() {
           if (!next) throw new DocGenError('no next page');
@@ -40,8 +39,7 @@ export function pagePromise<T>(fetchPage: FetchPage<T>, marker?: string): PagePr
           return open(next);
         },
       };
-      // Keep the helpers out of JSON and object spreads.
-      return Object.defineProperties(page, { hasNextPage: { enumerable: false }, getNextPage: { enumerable: false } });
+      return Object.assign(Object.create(helpers), raw, { entries: raw.entries ?? [] });
     });
   let first: Promise<Page<T>> | undefined;
   const load = () => (first ??= open(marker));
