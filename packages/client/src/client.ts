@@ -3,7 +3,7 @@ import type {
   DocGenBatchBase, DocGenBatchCreateRequest, DocGenJob, DocGenJobFull, DocGenTag, DocGenTemplate,
   DocGenTemplateBase, DocGenTemplateCreateRequest, operations, paths,
 } from '@box-docgen/types';
-import createClient, { type Client } from 'openapi-fetch';
+import createClient, { createQuerySerializer, type Client } from 'openapi-fetch';
 import { DocGenApiError, DocGenError, DocGenTimeoutError } from './errors.js';
 import { pagePromise, type PagePromise, type RawPage } from './pages.js';
 import { retryDelayMs, sleep, type RetryTuning } from './retry.js';
@@ -79,7 +79,7 @@ export function createDocGenClient(options: DocGenClientOptions): DocGenClient {
   const config = { ...options };
   const transport = createTransport(config);
   const base = (config.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
-  const text = (r: Response) => r.text();
+  const serializeQuery = createQuerySerializer();
 
   // `raw` goes through the same transport; the resources below skip its request building.
   const raw = createClient<ClientPaths>({
@@ -87,7 +87,7 @@ export function createDocGenClient(options: DocGenClientOptions): DocGenClient {
     headers: config.headers,
     async fetch(req: Request) {
       const body = req.body ? await req.arrayBuffer() : undefined;
-      const { response, data } = await transport({ method: req.method, url: req.url, headers: [req.headers], body, redirect: req.redirect }, { signal: req.signal }, (r) => r.arrayBuffer());
+      const { response, data } = await transport({ method: req.method, url: req.url, headers: [req.headers], body, redirect: req.redirect }, { signal: req.signal }, 'arrayBuffer');
       // A constructed Response has an empty url; errors quote it.
       return Object.defineProperty(new Response(data, response), 'url', { value: req.url });
     },
@@ -98,15 +98,15 @@ export function createDocGenClient(options: DocGenClientOptions): DocGenClient {
    * With `extracting`, a 202 (Box still extracting a template's tags) is waited out and
    * asked again, within the call's `timeoutMs`.
    */
-  async function send<D>(method: 'GET' | 'POST' | 'DELETE', path: string, query?: object, call?: CallOptions, body?: unknown, extracting?: boolean): Promise<D> {
+  async function send<D>(method: 'GET' | 'POST' | 'DELETE', path: string, call?: CallOptions, body?: unknown, query?: object, extracting?: boolean): Promise<D> {
     const o = callOptions(call);
-    // Primitive values only (markers, limits, ids), encoded as openapi-fetch would.
-    const search = Object.entries(query ?? {}).flatMap(([k, v]) => (v == null ? [] : `${k}=${encodeURIComponent(v as string)}`)).join('&');
+    // Encoded as `raw` would: unset values left out.
+    const search = serializeQuery(query);
     const url = base + path + (search && `?${search}`);
     const json = body === undefined ? undefined : JSON.stringify(body);
     const out = { method, url, body: json, headers: [json ? { 'content-type': 'application/json' } : undefined, config.headers, o.headers] };
     for (let round = 0, started = Date.now(); ; round++) {
-      const { response, data: answer } = await transport(out, o, text);
+      const { response, data: answer } = await transport(out, o, 'text');
       let data: unknown = answer;
       try {
         data = answer ? JSON.parse(answer) : undefined;
@@ -129,7 +129,7 @@ export function createDocGenClient(options: DocGenClientOptions): DocGenClient {
   function list<T>(path: string, query: PageQuery | undefined, o?: CallOptions, extracting?: boolean): PagePromise<T> {
     pageQuery(query);
     callOptions(o);
-    return pagePromise((marker) => send<RawPage<T>>('GET', path, { ...query, marker }, o, undefined, extracting), query?.marker);
+    return pagePromise((marker) => send<RawPage<T>>('GET', path, o, undefined, { ...query, marker }, extracting), query?.marker);
   }
 
   /** A path segment from a validated id; encoded, so 'a/b' stays one segment. */
@@ -138,13 +138,13 @@ export function createDocGenClient(options: DocGenClientOptions): DocGenClient {
   const templates = {
     async create(body: DocGenTemplateCreateRequest, o?: CallOptions): Promise<DocGenTemplateBase> {
       templateBody(body);
-      return send('POST', '/docgen_templates', undefined, o, body);
+      return send('POST', '/docgen_templates', o, body);
     },
     list: (query?: ListTemplatesQuery, o?: CallOptions) => list<DocGenTemplate>('/docgen_templates', query, o),
     get: (templateId: string, o?: CallOptions) =>
-      send<DocGenTemplate>('GET', `/docgen_templates/${seg('template_id', templateId)}`, undefined, o),
+      send<DocGenTemplate>('GET', `/docgen_templates/${seg('template_id', templateId)}`, o),
     async delete(templateId: string, o?: CallOptions): Promise<void> {
-      await send('DELETE', `/docgen_templates/${seg('template_id', templateId)}`, undefined, o);
+      await send('DELETE', `/docgen_templates/${seg('template_id', templateId)}`, o);
     },
     /** Tags of a template. While Box is still extracting them (202) this waits and asks again, within `timeoutMs`. */
     listTags(templateId: string, query?: ListTemplateTagsQuery, o?: CallOptions): PagePromise<DocGenTag> {
@@ -158,7 +158,7 @@ export function createDocGenClient(options: DocGenClientOptions): DocGenClient {
     /** Starts one job per entry of `document_generation_data`. Never retried after a 5xx or a lost connection. */
     async create(body: DocGenBatchCreateRequest, o?: CallOptions): Promise<DocGenBatchBase> {
       batchBody(body);
-      return send('POST', '/docgen_batches', undefined, o, body);
+      return send('POST', '/docgen_batches', o, body);
     },
     listJobs: (batchId: string, query?: ListBatchJobsQuery, o?: CallOptions) =>
       list<DocGenJob>(`/docgen_batch_jobs/${seg('batch_id', batchId)}`, query, o),
@@ -174,7 +174,7 @@ export function createDocGenClient(options: DocGenClientOptions): DocGenClient {
   };
 
   const jobs = {
-    get: (jobId: string, o?: CallOptions) => send<DocGenJob>('GET', `/docgen_jobs/${seg('job_id', jobId)}`, undefined, o),
+    get: (jobId: string, o?: CallOptions) => send<DocGenJob>('GET', `/docgen_jobs/${seg('job_id', jobId)}`, o),
     list: (query?: ListJobsQuery, o?: CallOptions) => list<DocGenJobFull>('/docgen_jobs', query, o),
     /** Polls the job until it has finished. */
     async wait(jobId: string, w?: WaitOptions): Promise<DocGenJob> {

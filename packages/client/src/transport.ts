@@ -68,10 +68,10 @@ export function createTransport(config: TransportConfig) {
   };
 
   /**
-   * One exchange with that call's options applied: attempts, retries, refresh. `read` takes
-   * the body inside each attempt, so the timeout also covers a body that stalls.
+   * One exchange with that call's options applied: attempts, retries, refresh. The body is
+   * read (as `read` says) inside each attempt, so the timeout also covers a body that stalls.
    */
-  return async <T>({ method, url, headers: layers, body, redirect }: Outgoing, call: CallOptions, read: (r: Response) => Promise<T>) => {
+  return async <R extends 'text' | 'arrayBuffer'>({ method, url, headers: layers, body, redirect }: Outgoing, call: CallOptions, read: R) => {
     const { signal } = call;
     const maxRetries = call.maxRetries ?? config.maxRetries ?? MAX_RETRIES;
     const timeoutMs = call.timeoutMs ?? config.timeoutMs ?? TIMEOUT_MS;
@@ -90,7 +90,7 @@ export function createTransport(config: TransportConfig) {
       const guard = deadline(signal, timeoutMs);
       const started = Date.now();
       let response: Response | undefined;
-      let data: T | undefined;
+      let data: Awaited<ReturnType<Response[R]>> | undefined;
       let failure: unknown;
       let unsent = false;
       try {
@@ -99,7 +99,7 @@ export function createTransport(config: TransportConfig) {
         // default fetch gets url and init: a Request with a body would be piped through a copy.
         response = await guard.race(config.fetch ? config.fetch(guard.keep(new Request(url, init))) : fetch(url, init));
         // 204, 205 and 304 answers have no body.
-        if (response.body) data = await guard.race(read(response));
+        if (response.body) data = await guard.race(response[read]() as Promise<NonNullable<typeof data>>);
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
         failure = error;
