@@ -3,7 +3,7 @@ import type {
   DocGenBatchBase, DocGenBatchCreateRequest, DocGenJob, DocGenJobFull, DocGenTag, DocGenTemplate,
   DocGenTemplateBase, DocGenTemplateCreateRequest, operations, paths,
 } from '@box-docgen/types';
-import createClient, { createQuerySerializer, type Client } from 'openapi-fetch';
+import createClient, { createQuerySerializer, mergeHeaders, type Client } from 'openapi-fetch';
 import { DocGenApiError, DocGenError, DocGenTimeoutError } from './errors.js';
 import { pagePromise, type PagePromise, type RawPage } from './pages.js';
 import { retryDelayMs, sleep, type RetryTuning } from './retry.js';
@@ -87,7 +87,7 @@ export function createDocGenClient(options: DocGenClientOptions): DocGenClient {
     headers: config.headers,
     async fetch(req: Request) {
       const body = req.body ? await req.arrayBuffer() : undefined;
-      const { response, data } = await transport({ method: req.method, url: req.url, headers: [req.headers], body, redirect: req.redirect }, { signal: req.signal }, 'arrayBuffer');
+      const { response, data } = await transport({ method: req.method, url: req.url, headers: req.headers, body, redirect: req.redirect }, { signal: req.signal }, 'arrayBuffer');
       // A constructed Response has an empty url; errors quote it.
       return Object.defineProperty(new Response(data, response), 'url', { value: req.url });
     },
@@ -104,7 +104,8 @@ export function createDocGenClient(options: DocGenClientOptions): DocGenClient {
     const search = serializeQuery(query);
     const url = base + path + (search && `?${search}`);
     const json = body === undefined ? undefined : JSON.stringify(body);
-    const out = { method, url, body: json, headers: [json ? { 'content-type': 'application/json' } : undefined, config.headers, o.headers] };
+    // Merged whatever their case, later ones winning: the call's over the client's.
+    const out = { method, url, body: json, headers: mergeHeaders(json ? { 'content-type': 'application/json' } : undefined, config.headers, o.headers) };
     for (let round = 0, started = Date.now(); ; round++) {
       const { response, data: answer } = await transport(out, o, 'text');
       let data: unknown = answer;

@@ -45,11 +45,11 @@ const NEVER_SENT = /E(CONNREFUSED|NOTFOUND|AI_AGAIN|HOSTUNREACH|NETUNREACH)|UND_
 const neverSent = (e: any, depth = 0): boolean =>
   !!e && typeof e === 'object' && depth < 5 && (NEVER_SENT.test(`${e.code} ${e.message}`) || neverSent(e.cause, depth + 1));
 
-/** What one exchange sends; `headers` are merged in order, later ones winning. */
+/** What one exchange sends; the client's auth and version headers are added to `headers`. */
 export interface Outgoing {
   method: string;
   url: string;
-  headers: (Headers | Record<string, string> | undefined)[];
+  headers: Headers;
   body?: BodyInit;
   redirect?: RequestRedirect;
 }
@@ -71,7 +71,7 @@ export function createTransport(config: TransportConfig) {
    * One exchange with that call's options applied: attempts, retries, refresh. The body is
    * read (as `read` says) inside each attempt, so the timeout also covers a body that stalls.
    */
-  return async <R extends 'text' | 'arrayBuffer'>({ method, url, headers: layers, body, redirect }: Outgoing, call: CallOptions, read: R) => {
+  return async <R extends 'text' | 'arrayBuffer'>({ method, url, headers: given, body, redirect }: Outgoing, call: CallOptions, read: R) => {
     const { signal } = call;
     const maxRetries = call.maxRetries ?? config.maxRetries ?? MAX_RETRIES;
     const timeoutMs = call.timeoutMs ?? config.timeoutMs ?? TIMEOUT_MS;
@@ -81,12 +81,8 @@ export function createTransport(config: TransportConfig) {
     for (let attempt = 0; ; attempt++) {
       if (signal?.aborted) throw signal.reason;
       const bearer = typeof token === 'string' ? token : await (refreshing ?? ask(false));
-      // A plain object (cheaper for fetch to read than Headers), keyed in lower case so that
-      // later layers replace earlier ones whatever their case; ours come last.
-      const headers: Record<string, string> = {};
-      for (const layer of layers) for (const [k, v] of layer instanceof Headers ? layer : Object.entries(layer ?? {})) headers[k.toLowerCase()] = v;
-      headers.authorization = `Bearer ${bearer}`;
-      headers['box-version'] = BOX_VERSION;
+      // A plain object, cheaper for fetch to read than Headers; ours win over the caller's.
+      const headers = { ...Object.fromEntries(given), authorization: `Bearer ${bearer}`, 'box-version': BOX_VERSION };
       const guard = deadline(signal, timeoutMs);
       const started = Date.now();
       let response: Response | undefined;
