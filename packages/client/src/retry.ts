@@ -72,13 +72,9 @@ export function onAbort(signal: AbortSignal | undefined, fn: (reason: unknown) =
 export function deadline(parent: AbortSignal | undefined, ms: number) {
   const controller = new AbortController();
   const { signal } = controller;
-  let reject!: (reason: unknown) => void;
-  const aborted = new Promise<never>((_, r) => (reject = r));
+  const aborted = new Promise<never>((_, reject) => onAbort(signal, reject));
   aborted.catch(() => {});
-  const abort = (reason: unknown) => {
-    controller.abort(reason);
-    reject(reason);
-  };
+  const abort = (reason: unknown) => controller.abort(reason);
   const timer = setTimeout(() => abort(new DOMException('timed out', 'TimeoutError')), ms);
   const off = onAbort(parent, abort);
   let kept: unknown;
