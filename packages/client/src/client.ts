@@ -86,7 +86,7 @@ export function createDocGenClient(options: DocGenClientOptions): DocGenClient {
     baseUrl: base,
     headers: config.headers,
     async fetch(req: Request) {
-      const body = req.body ? await req.arrayBuffer() : undefined;
+      const body = req.body && (await req.arrayBuffer());
       const { response, data } = await transport({ method: req.method, url: req.url, headers: req.headers, body, redirect: req.redirect }, { signal: req.signal }, 'arrayBuffer');
       // A constructed Response has an empty url; errors quote it.
       return Object.defineProperty(new Response(data, response), 'url', { value: req.url });
@@ -103,7 +103,8 @@ export function createDocGenClient(options: DocGenClientOptions): DocGenClient {
     // Encoded as `raw` would: unset values left out.
     const search = serializeQuery(query);
     const url = base + path + (search && `?${search}`);
-    const json = body === undefined ? undefined : JSON.stringify(body);
+    // Undefined when there is no body.
+    const json: string | undefined = JSON.stringify(body);
     // Merged whatever their case, later ones winning: the call's over the client's.
     const out = { method, url, body: json, headers: mergeHeaders(json ? { 'content-type': 'application/json' } : undefined, config.headers, o.headers) };
     for (let round = 0, started = Date.now(); ; round++) {

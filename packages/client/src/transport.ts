@@ -1,7 +1,8 @@
 // The fetch every request goes through: auth, version header, per-attempt timeout,
 // retries with backoff, one token refresh on 401, and a log line per attempt.
-import { DocGenConnectionError, DocGenTimeoutError, DocGenValidationError, OUTCOME_UNKNOWN } from './errors.js';
+import { DocGenConnectionError, DocGenTimeoutError, OUTCOME_UNKNOWN } from './errors.js';
 import { MAX_RETRIES, deadline, idempotent, retryDelayMs, retryableStatus, sleep, type RetryTuning } from './retry.js';
+import { text } from './validate.js';
 
 export const BOX_VERSION = '2025.0';
 
@@ -50,7 +51,7 @@ export interface Outgoing {
   method: string;
   url: string;
   headers: Headers;
-  body?: BodyInit;
+  body?: BodyInit | null;
   redirect?: RequestRedirect;
 }
 
@@ -61,11 +62,7 @@ export function createTransport(config: TransportConfig) {
   let latest: string | undefined;
   let refreshing: Promise<string> | undefined;
   // Only a token function is asked; a string token was checked when the client was made.
-  const ask = async (forceRefresh: boolean) => {
-    const value = await (token as Exclude<TokenSource, string>)({ forceRefresh });
-    if (typeof value !== 'string' || !value.trim()) throw new DocGenValidationError('token', 'must return a non-empty string');
-    return value;
-  };
+  const ask = async (forceRefresh: boolean) => text('token', await (token as Exclude<TokenSource, string>)({ forceRefresh }));
 
   /**
    * One exchange with that call's options applied: attempts, retries, refresh. The body is
@@ -120,9 +117,10 @@ export function createTransport(config: TransportConfig) {
           ? { method, path, status, attempt: attempt + 1 }
           : { method, path, attempt: attempt + 1, error: timedOut ? 'timeout' : 'connection' };
         if (retry) data.delayMs = delayMs;
-        const what = status ?? (timedOut ? 'a timeout' : 'a connection error');
-        log.debug(`${method} ${path} → ${what} (attempt ${attempt + 1}, ${Date.now() - started} ms)`, data);
-        if (retry) log.warn(`retrying ${method} ${path} in ${delayMs} ms after ${what}`, data);
+        const line = `${method} ${path} → ${status ?? (timedOut ? 'timeout' : 'connection error')} (attempt ${attempt + 1}, ${Date.now() - started} ms)`;
+        log.debug(line, data);
+        // The warning repeats the attempt's line, so it reads alone.
+        if (retry) log.warn(`${line}; retrying in ${delayMs} ms`, data);
       }
       if (retry) {
         await sleep(delayMs, signal);
