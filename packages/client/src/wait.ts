@@ -63,18 +63,16 @@ export async function waitUntilFinished<Job extends { status?: string }>(
   try {
     for (;;) {
       seen = await poll(polling);
-      const { total, pending } = progressOf(seen);
       // onProgress gets its own copy: what it does with it cannot change the outcome.
       options.onProgress?.(progressOf(seen));
-      if (total && !pending) return seen;
+      if (seen.length && !progressOf(seen).pending) return seen;
       await sleep(interval, polling);
       interval = Math.min(MAX_INTERVAL_MS, interval * FACTOR);
     }
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
     if (polling.aborted) {
-      const p = progressOf(seen);
-      throw new DocGenWaitTimeoutError(`${what} did not finish within ${timeoutMs} ms: ${p.finished} of ${p.total} jobs finished`, seen);
+      throw new DocGenWaitTimeoutError(`${what} did not finish within ${timeoutMs} ms: ${progressOf(seen).finished} of ${seen.length} jobs finished`, seen);
     }
     throw error;
   } finally {
