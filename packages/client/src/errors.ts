@@ -50,7 +50,8 @@ export class DocGenApiError extends DocGenError {
   constructor(response: Response, body: unknown, request: FailedRequest) {
     // A ClientError body when there is one; HTML, empty or cut-off bodies still give a useful error.
     const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
-    const json: Record<string, unknown> = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+    // The fields of a JSON object body; any other body (text, none) has none of them.
+    const json: Record<string, unknown> = Object(body);
     const rawBody = str(body)?.slice(0, 500);
     const { status, headers } = response;
     const code = str(json.code);
