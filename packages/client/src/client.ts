@@ -86,8 +86,9 @@ export function createDocGenClient(options: DocGenClientOptions): DocGenClient {
     baseUrl: base,
     headers: config.headers,
     async fetch(req: Request) {
+      // The body is read once, so that every attempt can send it.
       const body = req.body && (await req.arrayBuffer());
-      const { response, data } = await transport({ method: req.method, url: req.url, headers: req.headers, body, redirect: req.redirect }, { signal: req.signal }, 'arrayBuffer');
+      const { response, data } = await transport(req, body, { signal: req.signal }, 'arrayBuffer');
       // A constructed Response has an empty url; errors quote it.
       return Object.defineProperty(new Response(data, response), 'url', { value: req.url });
     },
@@ -106,9 +107,9 @@ export function createDocGenClient(options: DocGenClientOptions): DocGenClient {
     // Undefined when there is no body.
     const json: string | undefined = JSON.stringify(body);
     // Merged whatever their case, later ones winning: the call's over the client's.
-    const out = { method, url, body: json, headers: mergeHeaders(json ? { 'content-type': 'application/json' } : undefined, config.headers, o.headers) };
+    const out = { method, url, headers: mergeHeaders(json ? { 'content-type': 'application/json' } : undefined, config.headers, o.headers) };
     for (let round = 0, started = Date.now(); ; round++) {
-      const { response, data: answer } = await transport(out, o, 'text');
+      const { response, data: answer } = await transport(out, json, o, 'text');
       let data: unknown = answer;
       try {
         data = answer ? JSON.parse(answer) : undefined;
@@ -149,9 +150,8 @@ export function createDocGenClient(options: DocGenClientOptions): DocGenClient {
       await send('DELETE', `/docgen_templates/${seg('template_id', templateId)}`, o);
     },
     /** Tags of a template. While Box is still extracting them (202) this waits and asks again, within `timeoutMs`. */
-    listTags(templateId: string, query?: ListTemplateTagsQuery, o?: CallOptions): PagePromise<DocGenTag> {
-      return list(`/docgen_templates/${seg('template_id', templateId)}/tags`, query, o, true);
-    },
+    listTags: (templateId: string, query?: ListTemplateTagsQuery, o?: CallOptions) =>
+      list<DocGenTag>(`/docgen_templates/${seg('template_id', templateId)}/tags`, query, o, true),
     listJobs: (templateId: string, query?: ListTemplateJobsQuery, o?: CallOptions) =>
       list<DocGenJob>(`/docgen_template_jobs/${seg('template_id', templateId)}`, query, o),
   };

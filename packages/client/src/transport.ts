@@ -46,12 +46,14 @@ const NEVER_SENT = /E(CONNREFUSED|NOTFOUND|AI_AGAIN|HOSTUNREACH|NETUNREACH)|UND_
 const neverSent = (e: any, depth = 0): boolean =>
   !!e && typeof e === 'object' && depth < 5 && (NEVER_SENT.test(`${e.code} ${e.message}`) || neverSent(e.cause, depth + 1));
 
-/** What one exchange sends; the client's auth and version headers are added to `headers`. */
+/**
+ * What one exchange sends besides its body (a Request will do); the client's auth and version
+ * headers are added to `headers`.
+ */
 export interface Outgoing {
   method: string;
   url: string;
   headers: Headers;
-  body?: BodyInit | null;
   redirect?: RequestRedirect;
 }
 
@@ -68,7 +70,7 @@ export function createTransport(config: TransportConfig) {
    * One exchange with that call's options applied: attempts, retries, refresh. The body is
    * read (as `read` says) inside each attempt, so the timeout also covers a body that stalls.
    */
-  return async <R extends 'text' | 'arrayBuffer'>({ method, url, headers: given, body, redirect }: Outgoing, call: CallOptions, read: R) => {
+  return async <R extends 'text' | 'arrayBuffer'>({ method, url, headers: given, redirect }: Outgoing, body: BodyInit | null | undefined, call: CallOptions, read: R) => {
     const { signal } = call;
     const maxRetries = call.maxRetries ?? config.maxRetries ?? MAX_RETRIES;
     const timeoutMs = call.timeoutMs ?? config.timeoutMs ?? TIMEOUT_MS;
