@@ -78,7 +78,7 @@ export function createTransport(config: TransportConfig) {
     let refreshed = false;
 
     for (let attempt = 0; ; attempt++) {
-      if (signal?.aborted) throw signal.reason;
+      signal?.throwIfAborted();
       const bearer = typeof token === 'string' ? token : await (refreshing ?? ask(false));
       // A plain object, cheaper for fetch to read than Headers; ours win over the caller's.
       const headers = { ...Object.fromEntries(given), authorization: `Bearer ${bearer}`, 'box-version': BOX_VERSION };
@@ -96,7 +96,7 @@ export function createTransport(config: TransportConfig) {
         // 204, 205 and 304 answers have no body.
         if (response.body) data = await guard.race(response[read]() as Promise<NonNullable<typeof data>>);
       } catch (error) {
-        if (signal?.aborted) throw signal.reason;
+        signal?.throwIfAborted();
         failure = error;
         // Only the timer or the caller aborts an attempt, and the caller's abort has thrown.
         unsent = !response && !guard.signal.aborted && neverSent(error);

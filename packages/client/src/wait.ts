@@ -70,7 +70,7 @@ export async function waitUntilFinished<Job extends { status?: string }>(
       interval = Math.min(MAX_INTERVAL_MS, interval * FACTOR);
     }
   } catch (error) {
-    if (signal?.aborted) throw signal.reason;
+    signal?.throwIfAborted();
     if (polling.aborted) {
       throw new DocGenWaitTimeoutError(`${what} did not finish within ${timeoutMs} ms: ${progressOf(seen).finished} of ${seen.length} jobs finished`, seen);
     }
