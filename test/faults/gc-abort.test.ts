@@ -4,7 +4,7 @@
 // fetch given a Request — the attempt then hangs as long as the server stalls.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { DocGenTimeoutError } from '@box-docgen/client';
+import { createDocGenClient, DocGenTimeoutError } from '@box-docgen/client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { stall, startFaultServer, type FaultServer } from '../helpers/fault-server.js';
 import { clientFor, delay, rejection } from './support.js';
@@ -46,5 +46,31 @@ describe.each(Object.entries(fetches))('after a GC mid-attempt, with %s', (_, cu
     gc();
     controller.abort(reason);
     expect(await within(5_000, call)).toBe(reason);
+  });
+});
+
+// Node's fetch keeps the signal it was given alive until its own Request is collected. Anything
+// hanging off that signal (an 'abort' listener, a promise raced against it) then keeps each
+// attempt's answer alive too: a walk over big pages held megabytes it no longer needed.
+describe('after a call, nothing it read is kept', () => {
+  it.each(['jobs.get', 'raw.GET'])('%s: the answer can be collected while fetch still holds the signal', async (how) => {
+    const requests: Request[] = []; // what a fetch still holds after the call
+    let answer: WeakRef<Response> | undefined;
+    const docgen = createDocGenClient({
+      token: 't',
+      baseUrl: 'https://api.example.test/2.0',
+      fetch: async (request) => {
+        requests.push(request);
+        const response = new Response(JSON.stringify({ id: '1', type: 'docgen_job', status: 'completed' }), { headers: { 'content-type': 'application/json' } });
+        answer = new WeakRef(response);
+        return response;
+      },
+    });
+    const job = how === 'jobs.get' ? await docgen.jobs.get('1') : (await docgen.raw.GET('/docgen_jobs/{job_id}', { params: { path: { job_id: '1' } } })).data;
+    expect(job).toMatchObject({ id: '1' });
+    await delay(0);
+    gc();
+    expect(requests).toHaveLength(1);
+    expect(answer!.deref()).toBeUndefined();
   });
 });

@@ -72,9 +72,15 @@ export function onAbort(signal: AbortSignal | undefined, fn: (reason: unknown) =
 export function deadline(parent: AbortSignal | undefined, ms: number) {
   const controller = new AbortController();
   const { signal } = controller;
-  const aborted = new Promise<never>((_, reject) => onAbort(signal, reject));
+  // Rejected by `abort`, never by a listener on `signal`: fetch keeps `signal` alive after the
+  // call, and a listener would keep this promise, and every value raced against it, alive too.
+  let reject!: (reason: unknown) => void;
+  const aborted = new Promise<never>((_, r) => (reject = r));
   aborted.catch(() => {});
-  const abort = (reason: unknown) => controller.abort(reason);
+  const abort = (reason: unknown) => {
+    controller.abort(reason);
+    reject(reason);
+  };
   const timer = setTimeout(() => abort(new DOMException('timed out', 'TimeoutError')), ms);
   const off = onAbort(parent, abort);
   let kept: unknown;
