@@ -64,7 +64,7 @@ const server = await startServer();
 let requests, pagination, waiting, mock;
 try {
   log(`per-request cost (server pid ${server.pid}, ${server.url})`);
-  requests = await benchRequests(server, quick ? { sequential: 200, concurrent: 400, reps: 2, log } : { sequential: 400, concurrent: 800, reps: 12, log });
+  requests = await benchRequests(server, quick ? { sequential: 200, concurrent: 400, reps: 2, log } : { sequential: 1000, concurrent: 4000, reps: 12, log });
   log('pagination');
   pagination = await benchPagination(server, quick ? { total: 20_000, reps: 1, log } : { total: 100_000, reps: 5, log });
   log('waiting');
@@ -118,11 +118,14 @@ for (const [kase, byClient] of Object.entries(requests.cases)) {
   }
 }
 const ourCases = Object.values(requests.cases).map((c) => c['box-docgen']);
-const span = (key) => `${x(Math.min(...ourCases.map((r) => r[key])))}–${x(Math.max(...ourCases.map((r) => r[key])))}`;
+const spanOf = (values) => `${x(Math.min(...values))}–${x(Math.max(...values))}`;
+const span = (key) => spanOf(ourCases.map((r) => r[key]));
 const worst = Math.max(...ourCases.flatMap((r) => [r.wallRatio, r.cpuRatio]));
 say(`   @box-docgen/client / raw fetch: wall ${span('wallRatio')}, CPU ${span('cpuRatio')} — target ≤ 1.20×: ${worst <= 1.2 ? 'met' : 'NOT MET'}`);
+const vsAbortable = (key) => Object.values(requests.cases).map((c) => c['box-docgen'][key] / c['fetch-timeout'][key]);
+say(`   @box-docgen/client / raw fetch + AbortSignal.timeout: wall ${spanOf(vsAbortable('wallUs'))}, CPU ${spanOf(vsAbortable('cpuUs'))}`);
 const vsBox = (sdk) => Object.values(requests.cases).map((c) => c[sdk].wallUs / c['box-docgen'].wallUs);
-say(`   box-node-sdk / @box-docgen/client, wall: ${x(Math.min(...vsBox('box-node-sdk')))}–${x(Math.max(...vsBox('box-node-sdk')))} (default agent), ${x(Math.min(...vsBox('box-node-sdk-keepalive')))}–${x(Math.max(...vsBox('box-node-sdk-keepalive')))} (keep-alive agent)`);
+say(`   box-node-sdk / @box-docgen/client, wall: ${spanOf(vsBox('box-node-sdk'))} (default agent), ${spanOf(vsBox('box-node-sdk-keepalive'))} (keep-alive agent)`);
 
 say();
 say(`2. Bundle size — the same browser app (create a batch, wait for it, list jobs) on each library;`);

@@ -9,10 +9,11 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { assertBuilt, root, workspaces } from './lib/workspaces.js';
 
-// The target is 6 KiB. The client with every feature the issues ask for (retries that honour
-// Retry-After, timeouts, token refresh, logging, validation, paging, waiting, tags 202) measures
-// 6.49 KiB today, openapi-fetch (2.2 KiB) included; this budget holds that line against growth
-// until the gap is closed. README.md ("Browsers") gives the figure and the breakdown.
+// The target is 6 KiB and is not met: the app measures 6.50 KiB, of which openapi-fetch is 2.3 KiB.
+// openapi-fetch is there because `docgen.raw` is the openapi-fetch client (the documented contract),
+// and the rest is what the issues require (retries with Retry-After, timeouts, token refresh,
+// logging, validation, paging, waiting, tags 202). This budget holds that line against growth;
+// README.md ("Browsers") gives the figure and the breakdown.
 export const TARGET_BYTES = 6 * 1024;
 export const BUDGET_BYTES = 6.75 * 1024;
 

@@ -24,19 +24,25 @@ const BOX_BATCH_BODY = {
   })),
 };
 
-/** fetch by hand: the floor. Headers, JSON in, JSON out, a status check. */
-export function rawFetch(url) {
+/**
+ * fetch by hand: the floor. Headers, JSON in, JSON out, a status check. With `timeout`, each
+ * request also carries AbortSignal.timeout(60 s), the least a caller writes to bound a request:
+ * that row shows what an abortable request costs in this runtime's fetch.
+ */
+export function rawFetch(url, { timeout = false } = {}) {
   const base = `${url}/2.0`;
   const postHeaders = { ...HEADERS, 'content-type': 'application/json' };
   const json = async (response) => {
     if (!response.ok) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
     return response.json();
   };
+  const signal = () => (timeout ? AbortSignal.timeout(60_000) : undefined);
   return {
-    name: 'fetch',
-    label: 'raw fetch',
-    getJob: async (id) => json(await fetch(`${base}/docgen_jobs/${encodeURIComponent(id)}`, { headers: HEADERS })),
-    createBatch: async () => json(await fetch(`${base}/docgen_batches`, { method: 'POST', headers: postHeaders, body: JSON.stringify(BATCH_BODY) })),
+    name: timeout ? 'fetch-timeout' : 'fetch',
+    label: timeout ? 'raw fetch + AbortSignal.timeout' : 'raw fetch',
+    getJob: async (id) => json(await fetch(`${base}/docgen_jobs/${encodeURIComponent(id)}`, { headers: HEADERS, signal: signal() })),
+    createBatch: async () =>
+      json(await fetch(`${base}/docgen_batches`, { method: 'POST', headers: postHeaders, body: JSON.stringify(BATCH_BODY), signal: signal() })),
     async eachJob(onJob) {
       // The hand-written marker loop.
       let marker;

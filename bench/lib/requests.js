@@ -11,7 +11,7 @@ import { assert, drive, median, timed } from './util.js';
 
 export const CONCURRENCY = 16;
 
-const CONTENDERS = [rawFetch, openapiFetch, ours, boxSdk, (url) => boxSdk(url, { keepAlive: true })];
+const CONTENDERS = [rawFetch, (url) => rawFetch(url, { timeout: true }), openapiFetch, ours, boxSdk, (url) => boxSdk(url, { keepAlive: true })];
 
 async function verify(server, contender) {
   await server.ask({ type: 'reset' });
@@ -40,8 +40,11 @@ const OPS = {
 /**
  * `reps` timed repetitions, after `warmupReps` identical ones that are thrown away: a few hundred
  * warm-up requests were not enough (the first timed repetition ran up to 2× slower for every client).
+ * Runs are long enough (a quarter second or more) that one garbage collection landing in a run
+ * cannot move its median much: runs of 800 concurrent requests took 50 ms, and the same client's
+ * ratio then moved between 1.07× and 1.30× from one bench to the next.
  */
-export async function benchRequests(server, { sequential = 400, concurrent = 800, reps = 12, warmupReps = 1, log = () => {} } = {}) {
+export async function benchRequests(server, { sequential = 1000, concurrent = 4000, reps = 12, warmupReps = 1, log = () => {} } = {}) {
   const contenders = CONTENDERS.map((make) => make(server.url));
   for (const c of contenders) await verify(server, c);
   log(`  verified: ${contenders.map((c) => c.label).join(', ')} each got the right job, batch and request body`);
