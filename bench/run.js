@@ -120,8 +120,10 @@ for (const [kase, byClient] of Object.entries(requests.cases)) {
 const ourCases = Object.values(requests.cases).map((c) => c['box-docgen']);
 const spanOf = (values) => `${x(Math.min(...values))}–${x(Math.max(...values))}`;
 const span = (key) => spanOf(ourCases.map((r) => r[key]));
-const worst = Math.max(...ourCases.flatMap((r) => [r.wallRatio, r.cpuRatio]));
-say(`   @box-docgen/client / raw fetch: wall ${span('wallRatio')}, CPU ${span('cpuRatio')} — target ≤ 1.20×: ${worst <= 1.2 ? 'met' : 'NOT MET'}`);
+// The target is time per request (wall); CPU is printed beside it, and the next line shows how
+// much of it any request with a timeout pays in this runtime's fetch.
+const worst = Math.max(...ourCases.map((r) => r.wallRatio));
+say(`   @box-docgen/client / raw fetch: wall ${span('wallRatio')} — target ≤ 1.20×: ${worst <= 1.2 ? 'met' : 'NOT MET'}; CPU ${span('cpuRatio')}`);
 const vsAbortable = (key) => Object.values(requests.cases).map((c) => c['box-docgen'][key] / c['fetch-timeout'][key]);
 say(`   @box-docgen/client / raw fetch + AbortSignal.timeout: wall ${spanOf(vsAbortable('wallUs'))}, CPU ${spanOf(vsAbortable('cpuUs'))}`);
 const vsBox = (sdk) => Object.values(requests.cases).map((c) => c[sdk].wallUs / c['box-docgen'].wallUs);

@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { assertBuilt, root, workspaces } from './lib/workspaces.js';
 
-// The target is 6 KiB and is not met: the app measures 6.50 KiB, of which openapi-fetch is 2.3 KiB.
+// The target is 6 KiB and is not met: the app measures 6.51 KiB, of which openapi-fetch is 2.2 KiB.
 // openapi-fetch is there because `docgen.raw` is the openapi-fetch client (the documented contract),
 // and the rest is what the issues require (retries with Retry-After, timeouts, token refresh,
 // logging, validation, paging, waiting, tags 202). This budget holds that line against growth;
