@@ -1,5 +1,6 @@
-// The fetch every request goes through: auth, version header, per-attempt timeout,
-// retries with backoff, one token refresh on 401, and a log line per attempt.
+// The exchange every request goes through, from the resources and from raw alike: auth, the
+// version header, per-attempt timeout, retries with backoff, one token refresh on 401, and a log
+// line per attempt.
 import { DocGenConnectionError, DocGenTimeoutError, OUTCOME_UNKNOWN } from './errors.js';
 import { MAX_RETRIES, deadline, idempotent, retryDelayMs, retryableStatus, sleep, type RetryTuning } from './retry.js';
 import { text } from './validate.js';
