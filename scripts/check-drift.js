@@ -31,7 +31,7 @@ function constant(file, name) {
 const statusEnum = spec.components.schemas.DocGenJob.allOf.flatMap((part) => part.properties?.status?.enum ?? []);
 const mirrors = [
   ['BOX_VERSION (transport.ts)', constant('transport.ts', 'BOX_VERSION'), spec.components.parameters.BoxVersion.schema.enum],
-  ['DEFAULT_BASE_URL (client.ts)', constant('client.ts', 'DEFAULT_BASE_URL'), [spec.servers[0].url]],
+  ['DEFAULT_BASE_URL (resources.ts)', constant('resources.ts', 'DEFAULT_BASE_URL'), [spec.servers[0].url]],
   ['FINISHED_STATUSES (wait.ts)', constant('wait.ts', 'FINISHED_STATUSES'), statusEnum],
 ];
 const off = mirrors.flatMap(([name, values, allowed]) =>

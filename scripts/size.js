@@ -9,21 +9,24 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { assertBuilt, root, workspaces } from './lib/workspaces.js';
 
-// The target is 6 KiB and is not met: the app measures 6.51 KiB, of which openapi-fetch is 2.2 KiB.
-// openapi-fetch is there because `docgen.raw` is the openapi-fetch client (the documented contract),
-// and the rest is what the issues require (retries with Retry-After, timeouts, token refresh,
-// logging, validation, paging, waiting, tags 202). This budget holds that line against growth;
-// README.md ("Browsers") gives the figure and the breakdown.
-export const TARGET_BYTES = 6 * 1024;
-export const BUDGET_BYTES = 6.75 * 1024;
+// The app imports @box-docgen/client/lite, as the README tells browser apps to: it must stay
+// under 6 KiB. The same app on the main entry (which adds `raw`, and with it openapi-fetch's
+// request builder) is held under 6.75 KiB so that it cannot grow unnoticed either.
+export const BUDGET_BYTES = 6 * 1024;
+export const FULL_BUDGET_BYTES = 6.75 * 1024;
+const MAIN_ENTRY = { '@box-docgen/client/lite': '@box-docgen/client' };
 
 const APP = join(root, 'test', 'packaging', 'size-app.ts');
 const OPENAPI_FETCH_ONLY = join(root, 'test', 'packaging', 'openapi-fetch-only.ts');
 
-/** Bundles one entry the way the budget is measured (the benchmarks use it too). */
-export async function bundle(entry, external = []) {
+/**
+ * Bundles one entry the way the budget is measured (the benchmarks use it too); `alias` swaps
+ * one import for another, as MAIN_ENTRY does.
+ */
+export async function bundle(entry, external = [], alias = {}) {
   const result = await build({
     external,
+    alias,
     entryPoints: [entry],
     bundle: true,
     minify: true,
@@ -63,14 +66,16 @@ export async function measureSize() {
   const packages = {};
   for (const f of files) packages[f.pkg] = (packages[f.pkg] ?? 0) + f.bytes;
   const fetchOnly = await bundle(OPENAPI_FETCH_ONLY);
+  const mainEntry = await bundle(APP, [], MAIN_ENTRY);
   // gzip does not split by file, so the figure is taken in layers: the app alone (the client
   // left as an import), then with the client (openapi-fetch left as an import), then all.
-  const appAlone = (await bundle(APP, ['@box-docgen/client'])).gzip;
+  const appAlone = (await bundle(APP, ['@box-docgen/client/lite'])).gzip;
   const withClient = (await bundle(APP, ['openapi-fetch'])).gzip;
   const marginalGzip = { '(app)': appAlone, '@box-docgen/client': withClient - appAlone, 'openapi-fetch': app.gzip - withClient };
   return {
     marginalGzip,
     budget: BUDGET_BYTES,
+    mainEntry: { minified: mainEntry.bytes, gzip: mainEntry.gzip, budget: FULL_BUDGET_BYTES },
     gzip: app.gzip,
     minified: app.bytes,
     packages,
@@ -83,17 +88,18 @@ export function formatReport(r) {
   const kib = (n) => `${(n / 1024).toFixed(2)} KiB`;
   const lines = [
     `size-app (create batch + wait + list jobs), esbuild --bundle --minify, browser ESM:`,
-    `  ${r.minified} bytes minified, ${r.gzip} bytes gzip -9 (${kib(r.gzip)}); budget ${r.budget} bytes (${kib(r.budget)}) gzip`,
+    `  on @box-docgen/client/lite: ${r.minified} bytes minified, ${r.gzip} bytes gzip -9 (${kib(r.gzip)}); budget ${r.budget} bytes (${kib(r.budget)}) gzip`,
+    `  on @box-docgen/client (with raw): ${r.mainEntry.minified} bytes minified, ${r.mainEntry.gzip} bytes gzip -9 (${kib(r.mainEntry.gzip)}); budget ${r.mainEntry.budget} bytes (${kib(r.mainEntry.budget)}) gzip`,
     `  openapi-fetch alone (createClient + GET + POST): ${r.openapiFetchAlone.minified} bytes minified, ${r.openapiFetchAlone.gzip} bytes gzip -9`,
     '',
-    '  minified bytes by package:',
+    '  on /lite, minified bytes by package:',
     ...Object.entries(r.packages).map(
       ([pkg, bytes]) =>
         `    ${pkg.padEnd(24)} ${String(bytes).padStart(6)}  ${((100 * bytes) / r.minified).toFixed(1).padStart(5)}%` +
         (r.marginalGzip[pkg] !== undefined ? `   (adds ${r.marginalGzip[pkg]} bytes gzip)` : ''),
     ),
     '',
-    '  minified bytes by file:',
+    '  on /lite, minified bytes by file:',
     ...r.files.map((f) => `    ${`${f.pkg}/${f.file}`.padEnd(48)} ${String(f.bytes).padStart(6)}`),
   ];
   return lines.join('\n');
@@ -102,9 +108,11 @@ export function formatReport(r) {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const report = await measureSize();
   console.log(formatReport(report));
-  if (report.gzip > report.budget) {
-    console.error(`\nover budget: ${report.gzip} bytes gzip > ${report.budget} bytes (by ${report.gzip - report.budget})`);
-    process.exit(1);
-  }
-  console.log(`\nwithin budget (${report.budget - report.gzip} bytes to spare)`);
+  const over = [
+    ['@box-docgen/client/lite', report.gzip, report.budget],
+    ['@box-docgen/client', report.mainEntry.gzip, report.mainEntry.budget],
+  ].filter(([, gzip, budget]) => gzip > budget);
+  for (const [entry, gzip, budget] of over) console.error(`\nover budget on ${entry}: ${gzip} bytes gzip > ${budget} bytes (by ${gzip - budget})`);
+  if (over.length) process.exit(1);
+  console.log(`\nwithin budget (${report.budget - report.gzip} and ${report.mainEntry.budget - report.mainEntry.gzip} bytes to spare)`);
 }

@@ -12,13 +12,19 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 
 export const APPS = {
   'openapi-fetch': { label: 'plain openapi-fetch', entry: 'bench/apps/openapi-fetch-app.ts' },
-  'box-docgen': { label: '@box-docgen/client', entry: 'test/packaging/size-app.ts' },
+  'box-docgen': { label: '@box-docgen/client/lite', entry: 'test/packaging/size-app.ts' },
+  // The same app file on the main entry, which adds `raw` (openapi-fetch's request builder).
+  'box-docgen-main': {
+    label: '@box-docgen/client (with raw)',
+    entry: 'test/packaging/size-app.ts',
+    alias: { '@box-docgen/client/lite': '@box-docgen/client' },
+  },
   'box-node-sdk': { label: 'box-node-sdk (BoxClient)', entry: 'bench/apps/box-node-sdk-app.ts' },
   'box-node-sdk-docgen': { label: 'box-node-sdk (DocgenManager only)', entry: 'bench/apps/box-node-sdk-docgen-app.ts' },
 };
 
-async function measure(entry) {
-  const { bytes, gzip, metafile } = await bundle(join(root, entry));
+async function measure(entry, alias) {
+  const { bytes, gzip, metafile } = await bundle(join(root, entry), [], alias);
   const [, meta] = Object.entries(metafile.outputs).find(([file]) => file.endsWith('.js'));
   const packages = {};
   for (const [input, { bytesInOutput }] of Object.entries(meta.inputs)) {
@@ -30,7 +36,7 @@ async function measure(entry) {
 
 export async function benchSize({ log = () => {} } = {}) {
   const result = { options: 'esbuild --bundle --minify --platform=browser --format=esm --target=es2022, gzip -9', apps: {} };
-  for (const [name, app] of Object.entries(APPS)) result.apps[name] = { ...app, ...(await measure(app.entry)) };
+  for (const [name, app] of Object.entries(APPS)) result.apps[name] = { ...app, ...(await measure(app.entry, app.alias)) };
   await stop(); // esbuild's service process: not left running beside the timed sections
   const base = result.apps['openapi-fetch'].gzip;
   for (const app of Object.values(result.apps)) app.gzipRatio = app.gzip / base;

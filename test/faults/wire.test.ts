@@ -1,9 +1,10 @@
 // What goes on the wire. The resources build their requests themselves and `raw` builds them
 // with openapi-fetch; both go through one transport, so both must send the same bytes.
 import { DocGenApiError } from '@box-docgen/client';
+import * as lite from '@box-docgen/client/lite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { respond, stall, startFaultServer, type FaultServer, type Script } from '../helpers/fault-server.js';
-import { TOKEN, apiError, batchCreated, batchRequest, clientFor, jobCompleted, rejection } from './support.js';
+import { FAST_RETRY, TOKEN, apiError, batchCreated, batchRequest, clientFor, jobCompleted, rejection } from './support.js';
 
 let servers: FaultServer[] = [];
 async function serve(script: Script) {
@@ -105,5 +106,26 @@ describe('raw (openapi-fetch) through the same transport', () => {
     controller.abort(reason);
     expect(await call).toBe(reason);
     expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe('the lite entry', () => {
+  it('sends what the main entry sends, retries alike, throws the same classes, and has no raw', async () => {
+    const server = await serve([respond(202, batchCreated), respond(202, batchCreated), respond(503, apiError(503, 'unavailable')), respond(404, apiError(404, 'not_found'))]);
+    const options = { token: TOKEN, baseUrl: `${server.url}/2.0`, retry: FAST_RETRY, headers: { 'x-tag': 'client' } };
+    const small = lite.createDocGenClient(options);
+    expect('raw' in small).toBe(false);
+    expect(small.batches.create).toBeTypeOf('function');
+    await clientFor(server, options).batches.create(batchRequest);
+    expect(await small.batches.create(batchRequest)).toEqual(batchCreated);
+    const [viaMain, viaLite] = server.requests;
+    expect(viaLite).toMatchObject({ method: viaMain!.method, url: viaMain!.url, body: viaMain!.body });
+    expect(viaLite!.headers).toMatchObject({ authorization: `Bearer ${TOKEN}`, 'box-version': '2025.0', 'x-tag': 'client', 'content-type': 'application/json' });
+    // A 503 on a GET is retried; the 404 after it throws the one DocGenApiError class.
+    const error = await rejection(small.jobs.get('9'));
+    expect(server.requests).toHaveLength(4);
+    expect(error).toBeInstanceOf(DocGenApiError);
+    expect(lite.DocGenApiError).toBe(DocGenApiError);
+    expect(error).toMatchObject({ status: 404, code: 'not_found' });
   });
 });

@@ -1,6 +1,7 @@
 // The size budget's app: what a browser app needs to create a batch, wait for it and list jobs.
-// scripts/size.js bundles and minifies it with esbuild (browser, ESM) and gzips the result.
-import { createDocGenClient, DocGenApiError } from '@box-docgen/client';
+// scripts/size.js bundles and minifies it with esbuild (browser, ESM) and gzips the result, as
+// written (the lite entry, which browser apps are told to use) and on the main entry.
+import { createDocGenClient, DocGenApiError } from '@box-docgen/client/lite';
 
 const docgen = createDocGenClient({
   token: async () => (await fetch('/api/box-token')).text(),

@@ -227,6 +227,7 @@ export interface Summary {
   walked: string[];
   pages: number;
   error: Record<string, unknown>;
+  entries: string[];
 }
 
 const FINISHED = ['completed', 'failed', 'completed_with_error'];
@@ -242,6 +243,7 @@ export function expectedSummary(): Omit<Summary, 'runtime' | 'resolved'> {
     progress: [finished(batchJobs('pending')), finished(batchJobs('completed'))],
     walked: [...jobPage('first_page'), ...jobPage('last_page')],
     pages: 2,
+    entries: ['@box-docgen/client', '@box-docgen/client/lite'],
     error: {
       name: 'DocGenApiError',
       status: 404,

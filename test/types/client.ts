@@ -4,6 +4,7 @@ import {
   createDocGenClient, type DocGenBatchCreateRequest, type DocGenJob, type DocGenJobFull, type DocGenTag,
   type DocGenTemplate, type Page,
 } from '@box-docgen/client';
+import * as lite from '@box-docgen/client/lite';
 
 const docgen = createDocGenClient({ token: async ({ forceRefresh }) => (forceRefresh ? 'new' : 'old') });
 
@@ -63,4 +64,20 @@ export async function checks() {
   await docgen.raw.GET('/docgen_job/{job_id}', {});
 
   return { id, kind, output, failures, status, nullStatus, next, more, tags, templates, waited, data };
+}
+
+// The lite entry: the same resources, the same types, and no raw.
+
+export async function liteChecks() {
+  const small: lite.DocGenLiteClient = lite.createDocGenClient({ token: 't' });
+  const full: lite.DocGenLiteClient = docgen; // the full client is a lite one with raw added
+  const job: DocGenJob = await small.jobs.get('1');
+  const jobs: DocGenJobFull[] = [];
+  for await (const j of small.jobs.list({ limit: 10 })) jobs.push(j);
+  // @ts-expect-error the lite client has no raw
+  void small.raw;
+  // @ts-expect-error the same wire names as the main entry
+  await small.batches.create({ ...body, destinationFolder: { id: '2', type: 'folder' } });
+  const sameError: typeof lite.DocGenApiError = (await import('@box-docgen/client')).DocGenApiError;
+  return { full, job, jobs, sameError };
 }

@@ -1,18 +1,4 @@
-export { createDocGenClient, DEFAULT_BASE_URL } from './client.js';
-export type {
-  DocGenClient, DocGenClientOptions, ListBatchJobsQuery, ListJobsQuery, ListTemplateJobsQuery,
-  ListTemplateTagsQuery, ListTemplatesQuery,
-} from './client.js';
-export {
-  DocGenApiError, DocGenConnectionError, DocGenError, DocGenTimeoutError, DocGenValidationError,
-  DocGenWaitTimeoutError,
-} from './errors.js';
-export type { FailedRequest } from './errors.js';
-export type { Page, PagePromise } from './pages.js';
-export { RETRY_DEFAULTS } from './retry.js';
-export type { RetryTuning } from './retry.js';
-export { BOX_VERSION, TRANSPORT_DEFAULTS } from './transport.js';
-export type { CallOptions, Logger, TokenSource } from './transport.js';
-export { FINISHED_STATUSES, WAIT_DEFAULTS } from './wait.js';
-export type { WaitOptions, WaitProgress } from './wait.js';
-export type * from '@box-docgen/types';
+// @box-docgen/client: the client with `raw`, the openapi-fetch client over the same transport.
+export { createDocGenClient } from './client.js';
+export type { DocGenClient } from './client.js';
+export * from './common.js';

@@ -1,5 +1,5 @@
 // Input checks that run before any request, so bad input never reaches the wire.
-import type { DocGenClientOptions } from './client.js';
+import type { DocGenClientOptions } from './resources.js';
 import { DocGenValidationError } from './errors.js';
 import type { CallOptions } from './transport.js';
 
