@@ -2,20 +2,11 @@
 // with openapi-fetch; both go through one transport, so both must send the same bytes.
 import { DocGenApiError } from '@box-docgen/client';
 import * as lite from '@box-docgen/client/lite';
-import { afterAll, describe, expect, it } from 'vitest';
-import { respond, stall, startFaultServer, type FaultServer, type Script } from '../helpers/fault-server.js';
-import { FAST_RETRY, TOKEN, apiError, batchCreated, batchRequest, clientFor, jobCompleted, rejection } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { respond, stall } from '../helpers/fault-server.js';
+import { FAST_RETRY, TOKEN, apiError, batchCreated, batchRequest, clientFor, jobCompleted, rejection, useFaultServers } from './support.js';
 
-let servers: FaultServer[] = [];
-async function serve(script: Script) {
-  const server = await startFaultServer(script);
-  servers.push(server);
-  return server;
-}
-afterAll(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
+const serve = useFaultServers();
 
 const page = { entries: [], limit: 10, next_marker: null, prev_marker: null };
 
