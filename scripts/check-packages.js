@@ -42,7 +42,7 @@ export const ENGINES = {
 /** What may be in a tarball besides package.json, README and LICENSE. */
 const ALLOWED_FILES = {
   '@box-docgen/spec': [/^openapi\.(json|yaml)$/],
-  '@box-docgen/types': [/^(index|openapi)\.d\.ts$/],
+  '@box-docgen/types': [/^(index|openapi)\.d\.ts$/, /^(endpoints|check)\.(js|d\.ts)$/],
   default: [/^dist\/.+\.(js|d\.ts|js\.map|d\.ts\.map)$/, /^src\/.+\.ts$/],
 };
 const ALWAYS = [/^package\.json$/, /^README(\.md)?$/i, /^LICEN[CS]E(\.md|\.txt)?$/i, /^CHANGELOG\.md$/];

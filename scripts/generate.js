@@ -1,11 +1,13 @@
-// spec → bundle → types. One function renders every derived file in memory, so
-// `npm run generate` writes them and `npm run check:drift` compares them.
+// spec → bundle → types and the operation table. One function renders every derived file in
+// memory, so `npm run generate` writes them and `npm run check:drift` compares them. Run on a
+// copy of the repo (`--root <dir>`), it reads and writes that copy: the tests mutate specs so.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
+import { renderEndpointsDts, renderEndpointsJs, TableError } from './lib/endpoints.js';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 const redocly = join(root, 'node_modules/.bin/redocly');
@@ -22,12 +24,12 @@ const ALIASES = [
   'EnterpriseReference', 'UserBase',
 ];
 
-function bundle() {
+function bundle(from) {
   const dir = mkdtempSync(join(tmpdir(), 'box-docgen-bundle-'));
   try {
     const run = (ext) => {
       const out = join(dir, `openapi.${ext}`);
-      execFileSync(redocly, ['bundle', 'openapi/openapi.yaml', '--ext', ext, '-o', out], { cwd: root, stdio: 'pipe' });
+      execFileSync(redocly, ['bundle', 'openapi/openapi.yaml', '--ext', ext, '-o', out], { cwd: from, stdio: 'pipe' });
       return readFileSync(out, 'utf8');
     };
     return { json: run('json'), yaml: run('yaml') };
@@ -45,8 +47,8 @@ function aliases(spec) {
 }
 
 /** @returns {Promise<Record<string, string>>} repo-relative path → file content */
-export async function renderAll() {
-  const { json, yaml } = bundle();
+export async function renderAll(from = root) {
+  const { json, yaml } = bundle(from);
   const spec = JSON.parse(json);
   const ast = await openapiTS(spec, { alphabetize: false, defaultNonNullable: false, silent: true });
   return {
@@ -54,12 +56,25 @@ export async function renderAll() {
     'packages/spec/openapi.yaml': yaml,
     'packages/types/openapi.d.ts': HEADER + astToString(ast),
     'packages/types/index.d.ts': aliases(spec),
+    'packages/types/endpoints.js': renderEndpointsJs(spec, HEADER),
+    'packages/types/endpoints.d.ts': renderEndpointsDts(spec, HEADER),
   };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  for (const [file, content] of Object.entries(await renderAll())) {
-    writeFileSync(join(root, file), content);
+  const at = process.argv.indexOf('--root');
+  const target = at > 0 ? process.argv[at + 1] : root;
+  let files;
+  try {
+    files = await renderAll(target);
+  } catch (error) {
+    // A spec the table cannot describe: say what to add, without a stack.
+    if (!(error instanceof TableError)) throw error;
+    console.error(`npm run generate: ${error.message}`);
+    process.exit(1);
+  }
+  for (const [file, content] of Object.entries(files)) {
+    writeFileSync(join(target, file), content);
     console.log(`wrote ${file}`);
   }
 }

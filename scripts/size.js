@@ -10,10 +10,11 @@ import { build } from 'esbuild';
 import { assertBuilt, root, workspaces } from './lib/workspaces.js';
 
 // The app imports @box-docgen/client/lite, as the README tells browser apps to: it must stay
-// under 6 KiB. The same app on the main entry (which adds `raw`, and with it openapi-fetch's
-// request builder) is held under 6.75 KiB so that it cannot grow unnoticed either.
-export const BUDGET_BYTES = 6 * 1024;
-export const FULL_BUDGET_BYTES = 6.75 * 1024;
+// under 5 KiB, operation table and request rules included (lite no longer bundles any of
+// openapi-fetch). The same app on the main entry (which adds `raw`, and with it all of
+// openapi-fetch) is held under 7.5 KiB so that it cannot grow unnoticed either.
+export const BUDGET_BYTES = 5 * 1024;
+export const FULL_BUDGET_BYTES = 7.5 * 1024;
 const MAIN_ENTRY = { '@box-docgen/client/lite': '@box-docgen/client' };
 
 const APP = join(root, 'test', 'packaging', 'size-app.ts');

@@ -549,18 +549,20 @@ export interface components {
             /** @description A specific version of the template to use. Leave it out to use the template's current version. */
             file_version?: components["schemas"]["FileVersionBase"];
             /**
-             * @description Where the data comes from. Requests sent through the API always use `api`.
+             * @description Where the data comes from. Requests sent through the API always use `api`. Box's published document leaves this an open string; the enum here states the documented rule so that typed code cannot send anything else. Only this request field is narrowed: the same value in an answer stays an open string.
              * @example api
+             * @enum {string}
              */
-            input_source: string;
+            input_source: "api";
             /** @description The folder where the generated documents are saved. */
             destination_folder: components["schemas"]["FolderReference"];
             /**
-             * @description The format of the generated documents, such as `docx` or `pdf`.
+             * @description The format of the generated documents: `docx` or `pdf`. Box's published document leaves this an open string; the enum names the two formats Doc Gen produces, so a typo such as `xlsx` fails at compile time instead of as a failed job. Answers (`DocGenJob.output_type`) keep an open string, so a format Box adds later still parses.
              * @example pdf
+             * @enum {string}
              */
-            output_type: string;
-            /** @description One entry per document to produce. Each entry is processed as its own job in the batch. */
+            output_type: "docx" | "pdf";
+            /** @description One entry per document to produce. Each entry is processed as its own job in the batch. At least one entry: a request without any would start a batch with no job to follow, so the SDK and the mock refuse it. */
             document_generation_data: components["schemas"]["DocGenDocumentGenerationData"][];
         };
     };

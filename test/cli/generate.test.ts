@@ -116,7 +116,7 @@ describe('validation before anything is sent', () => {
     const cases: [string[], Record<string, string>, RegExp][] = [
       [generateArgs(data).map((a) => (a === '{order.id} {vendor.company}' ? 'PO {order.id' : a)), envFor(mock), /--name "PO \{order.id": the \{ at position 4 is never closed/],
       [generateArgs(data, ['--shard', '3/3']), envFor(mock), /--shard "3\/3": K counts from 0/],
-      [generateArgs(data).map((a) => (a === 'pdf' ? 'png' : a)), envFor(mock), /--output-type must be pdf or docx/],
+      [generateArgs(data).map((a) => (a === 'pdf' ? 'png' : a)), envFor(mock), /--output-type must be docx or pdf, got "png"/],
       [generateArgs(data, ['--batch-size', '0']), envFor(mock), /--batch-size must be a whole number from 1 to 1000/],
       [generateArgs(data, ['--bogus']), envFor(mock), /Unknown option '--bogus'/],
       [generateArgs(data), { BOX_DOCGEN_BASE_URL: mock.url }, /no token: set BOX_DEVELOPER_TOKEN, or pass --token-command/],

@@ -141,3 +141,28 @@ describe('error answers surface as DocGenApiError', () => {
     expect(response.status).toBeGreaterThanOrEqual(400);
   });
 });
+
+describe('request values the documentation fixes', () => {
+  // The client refuses these itself, so they are sent by hand: Prism, serving the spec, must
+  // refuse them too, naming the field.
+  it.each([
+    ['output_type', { output_type: 'xlsx' }],
+    ['input_source', { input_source: 'apii' }],
+  ])('the mock refuses a batch whose %s is not one the spec allows', async (field, change) => {
+    const response = await fetch(`${inject('mockUrl')}/docgen_batches`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer t', 'box-version': '2025.0', 'content-type': 'application/json' },
+      body: JSON.stringify({ ...requestExample('/docgen_batches', 'post'), ...change }),
+    });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { message: string; context_info: { errors: { name: string }[] } };
+    expect(body.context_info.errors.map((e) => e.name)).toContain(field);
+    expect(body.message).toContain(field);
+  });
+
+  it('and the client refuses them before sending, naming the field', async () => {
+    const body = requestExample('/docgen_batches', 'post');
+    await expect(docgen.batches.create({ ...body, output_type: 'xlsx' as 'pdf' })).rejects.toMatchObject({ field: 'output_type', message: "output_type: must be 'docx' or 'pdf'" });
+    await expect(docgen.batches.create({ ...body, input_source: 'apii' as 'api' })).rejects.toMatchObject({ field: 'input_source', message: "input_source: must be 'api'" });
+  });
+});

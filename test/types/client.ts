@@ -1,8 +1,8 @@
 // Compile-time tests, checked by `npm run typecheck` (tsc). Each @ts-expect-error must
 // match a real type error, or tsc fails: a wrong field name in a body does not compile.
 import {
-  createDocGenClient, type DocGenBatchCreateRequest, type DocGenJob, type DocGenJobFull, type DocGenTag,
-  type DocGenTemplate, type Page,
+  createDocGenClient, type CallOptions, type DocGenBatchBase, type DocGenBatchCreateRequest, type DocGenJob, type DocGenJobFull,
+  type DocGenTag, type DocGenTemplate, type DocGenTemplateBase, type ListTemplateTagsQuery, type Page, type PagePromise,
 } from '@box-docgen/client';
 import * as lite from '@box-docgen/client/lite';
 
@@ -80,4 +80,40 @@ export async function liteChecks() {
   await small.batches.create({ ...body, destinationFolder: { id: '2', type: 'folder' } });
   const sameError: typeof lite.DocGenApiError = (await import('@box-docgen/client')).DocGenApiError;
   return { full, job, jobs, sameError };
+}
+
+// Exact types, not just assignable ones: an `any` or a wider type coming out of the table would
+// pass the assignments above, but not these.
+type Equal<X, Y> = (<V>() => V extends X ? 1 : 2) extends (<V>() => V extends Y ? 1 : 2) ? true : false;
+type Result<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>;
+type Args<F extends (...args: never[]) => unknown> = Parameters<F>;
+
+export const exact: true[] = [
+  true satisfies Equal<Result<typeof docgen.jobs.get>, DocGenJob>,
+  true satisfies Equal<Result<typeof docgen.jobs.wait>, DocGenJob>,
+  true satisfies Equal<Result<typeof docgen.batches.wait>, DocGenJob[]>,
+  true satisfies Equal<Result<typeof docgen.batches.create>, DocGenBatchBase>,
+  true satisfies Equal<Result<typeof docgen.templates.create>, DocGenTemplateBase>,
+  true satisfies Equal<Result<typeof docgen.templates.get>, DocGenTemplate>,
+  true satisfies Equal<Result<typeof docgen.templates.delete>, void>,
+  true satisfies Equal<ReturnType<typeof docgen.jobs.list>, PagePromise<DocGenJobFull>>,
+  true satisfies Equal<ReturnType<typeof docgen.templates.listTags>, PagePromise<DocGenTag>>,
+  true satisfies Equal<ReturnType<typeof docgen.templates.listJobs>, PagePromise<DocGenJob>>,
+  true satisfies Equal<ReturnType<typeof docgen.batches.listJobs>, PagePromise<DocGenJob>>,
+  true satisfies Equal<Args<typeof docgen.templates.listTags>, [templateId: string, query?: ListTemplateTagsQuery, o?: CallOptions]>,
+  true satisfies Equal<Args<typeof docgen.batches.create>, [body: DocGenBatchCreateRequest, o?: CallOptions]>,
+  true satisfies Equal<Args<typeof docgen.jobs.get>, [jobId: string, o?: CallOptions]>,
+];
+
+export async function requestValues() {
+  // @ts-expect-error output_type is docx or pdf in a request
+  await docgen.batches.create({ ...body, output_type: 'xlsx' });
+  // @ts-expect-error input_source is always api in a request
+  await docgen.batches.create({ ...body, input_source: 'apii' });
+  await docgen.batches.create({ ...body, output_type: 'docx' });
+  // Answers stay open strings, so a format Box adds later still parses.
+  const format: string | undefined = (await docgen.jobs.get('1')).output_type;
+  // @ts-expect-error a method takes no more arguments than its operation has
+  await docgen.jobs.get('1', {}, {});
+  return format;
 }

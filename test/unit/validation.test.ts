@@ -152,3 +152,31 @@ describe('client options', () => {
     }
   });
 });
+
+describe('a method that returns a promise never throws', () => {
+  // Each call is made outside any await, as `docgen.jobs.get(id).catch(handle)` would make it:
+  // a synchronous throw would escape `.catch()`.
+  it.each([
+    ['jobs.get("")', 'job_id', (d: Client) => d.jobs.get('')],
+    ['jobs.list({ limit: 5000 })', 'limit', (d: Client) => d.jobs.list({ limit: 5000 })],
+    ['templates.listTags("..")', 'template_id', (d: Client) => d.templates.listTags('..')],
+    ['templates.create({})', 'file', (d: Client) => d.templates.create({} as never)],
+    ['batches.create(null)', 'body', (d: Client) => d.batches.create(null as never)],
+    ['batches.wait("")', 'batch_id', (d: Client) => d.batches.wait('')],
+    ['jobs.wait(" ")', 'job_id', (d: Client) => d.jobs.wait(' ')],
+    ['jobs.get("1", { timeoutMs: -1 })', 'timeoutMs', (d: Client) => d.jobs.get('1', { timeoutMs: -1 })],
+    ['templates.list(undefined, { maxRetries: 1.5 })', 'maxRetries', (d: Client) => d.templates.list(undefined, { maxRetries: 1.5 })],
+  ])('%s rejects its promise, and .catch() sees the error', async (_, field, call) => {
+    const { docgen, urls } = recording();
+    let returned: PromiseLike<unknown> & { catch(f: (e: unknown) => unknown): Promise<unknown> } | undefined;
+    expect(() => {
+      returned = call(docgen);
+    }).not.toThrow();
+    const caught = await returned!.catch((error: unknown) => error);
+    expect(caught).toBeInstanceOf(DocGenValidationError);
+    expect((caught as DocGenValidationError).field).toBe(field);
+    expect(urls).toEqual([]);
+  });
+});
+
+type Client = ReturnType<typeof createDocGenClient>;

@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { createDocGenClient, DocGenError, type DocGenClient, type Logger, type TokenSource } from '@box-docgen/client';
+import { createDocGenClient, DocGenError, endpoints, type DocGenClient, type Logger, type OutputType, type TokenSource } from '@box-docgen/client';
 import { jobsGet, jobsList } from './commands/jobs.js';
 import { templatesList, templatesMark, templatesTags, templatesUnmark } from './commands/templates.js';
 import { generate, parseShard, RefusedError, TokenError, UsageError, type GenerateSummary } from './generate.js';
@@ -288,8 +288,11 @@ async function runGenerate(args: string[], io: Io): Promise<number> {
   if (data === '-') throw new UsageError('--data - (stdin) cannot work: generate reads the input twice (validation, then submission); give a file');
   if (!existsSync(data) || !statSync(data).isFile()) throw new UsageError(`--data ${data}: no such file`);
   const format = formatOf(data, str(v, 'format'));
-  const outputType = required(v, 'output-type');
-  if (outputType !== 'pdf' && outputType !== 'docx') throw new UsageError(`--output-type must be pdf or docx, got "${outputType}"`);
+  const given = required(v, 'output-type');
+  // The formats the spec allows in a batch request.
+  const formats: readonly OutputType[] = endpoints.createBatch.body.schema.properties.output_type.enum;
+  const outputType = formats.find((format) => format === given);
+  if (!outputType) throw new UsageError(`--output-type must be ${formats.join(' or ')}, got "${given}"`);
   const shardText = str(v, 'shard');
   const shard = shardText !== undefined ? parseShard(shardText) : undefined;
   const base = shard ? `${data}.shard-${shard.k}-of-${shard.n}` : data;

@@ -12,7 +12,7 @@
 // A stop request (SIGINT/SIGTERM) stops the reading; POSTs in flight finish and are recorded.
 // A forced stop (a second signal) aborts them, and they are recorded as unknown.
 import { createHash, randomBytes } from 'node:crypto';
-import type { DocGenBatchCreateRequest, DocGenClient } from '@box-docgen/client';
+import type { DocGenBatchCreateRequest, DocGenClient, OutputType } from '@box-docgen/client';
 import { DocGenApiError, DocGenConnectionError, DocGenValidationError } from '@box-docgen/client';
 import { LedgerWriter, loadLedgers, lockLedger, LEDGER_VERSION, RowState, type IntentRow, type LedgerState, type RunRecord } from './ledger.js';
 import { compileNamePattern, type NamePattern } from './name-pattern.js';
@@ -63,7 +63,7 @@ export interface GenerateOptions {
   template: string;
   templateVersion?: string;
   folder: string;
-  outputType: string;
+  outputType: OutputType;
   data: string;
   format: InputFormat;
   name: string;

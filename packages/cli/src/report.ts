@@ -13,8 +13,8 @@
 // ledger order as soon as the batch at the head of the window is done.
 import { once } from 'node:events';
 import { createWriteStream, renameSync, unlinkSync } from 'node:fs';
-import type { DocGenClient, DocGenJob } from '@box-docgen/client';
-import { DocGenWaitTimeoutError } from '@box-docgen/client';
+import type { DocGenClient, DocGenJob, DocGenJobStatus } from '@box-docgen/client';
+import { DocGenWaitTimeoutError, FINISHED_STATUSES } from '@box-docgen/client';
 import { ledgerRecords, loadLedgers, RowState, type IntentRecord, type LedgerState } from './ledger.js';
 import type { Progress } from './progress.js';
 
@@ -82,8 +82,10 @@ export function reportFormatOf(path: string, format?: string): ReportFormat {
   return /\.(jsonl|ndjson)$/i.test(path) ? 'jsonl' : 'csv';
 }
 
-const FINISHED = new Set(['completed', 'failed', 'completed_with_error']);
-const BAD_JOB = new Set(['failed', 'completed_with_error']);
+// The client's list of final statuses, so the report and wait() agree on when a job is done.
+const FINISHED = new Set<string>(FINISHED_STATUSES);
+/** Final statuses that did not give a clean document. */
+const BAD_JOB = new Set<string>(['failed', 'completed_with_error'] satisfies DocGenJobStatus[]);
 
 interface BatchJobs {
   jobs: DocGenJob[];

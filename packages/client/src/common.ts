@@ -10,6 +10,7 @@ export {
 } from './errors.js';
 export type { FailedRequest } from './errors.js';
 export type { Page, PagePromise } from './pages.js';
+export type { Answer, DocGenResources, Item, Method, Query, WaitFor } from './signatures.js';
 export { RETRY_DEFAULTS } from './retry.js';
 export type { RetryTuning } from './retry.js';
 export { BOX_VERSION, TRANSPORT_DEFAULTS } from './transport.js';
@@ -17,3 +18,7 @@ export type { CallOptions, Logger, TokenSource } from './transport.js';
 export { FINISHED_STATUSES, WAIT_DEFAULTS } from './wait.js';
 export type { WaitOptions, WaitProgress } from './wait.js';
 export type * from '@box-docgen/types';
+export { endpoints } from '@box-docgen/types/endpoints';
+export type { Endpoint, OperationId, Rule } from '@box-docgen/types/endpoints';
+/** A format a batch can generate, as the spec allows it in a request. */
+export type OutputType = import('@box-docgen/types').DocGenBatchCreateRequest['output_type'];

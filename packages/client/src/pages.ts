@@ -26,8 +26,9 @@ export interface PagePromise<T> extends PromiseLike<Page<T>>, AsyncIterable<T> {
 export type FetchPage<T> = (marker: string | undefined) => Promise<RawPage<T>>;
 
 export function pagePromise<T>(fetchPage: FetchPage<T>, marker?: string): PagePromise<T> {
+  // fetchPage runs inside the promise, so even a throw from it rejects instead of escaping.
   const open = (marker: string | undefined): Promise<Page<T>> =>
-    fetchPage(marker).then((raw) => {
+    new Promise<RawPage<T>>((resolve) => resolve(fetchPage(marker))).then((raw) => {
       const next = raw.next_marker;
       // The helpers sit on the page's prototype, which keeps them out of JSON and object spreads.
       const helpers: Pick<Page<T>, 'hasNextPage' | 'getNextPage'> = {

@@ -1,18 +1,17 @@
-// The typed resources (templates, batches, jobs) over one transport: everything the client is
-// but `raw`. client.ts adds `raw`; lite.ts is the entry without it, for smaller browser bundles.
-import type {
-  DocGenBatchBase, DocGenBatchCreateRequest, DocGenJob, DocGenJobFull, DocGenTag, DocGenTemplate,
-  DocGenTemplateBase, DocGenTemplateCreateRequest, operations,
-} from '@box-docgen/types';
-import { createQuerySerializer, mergeHeaders } from 'openapi-fetch';
+// The typed resources over one transport, built from the generated operation table: one method
+// per operation, named by its `x-box-docgen`, plus `wait` where we poll. Everything the client
+// is but `raw`: client.ts adds `raw`; lite.ts is the entry without it, for smaller bundles.
+import { BASE_URL, endpoints, type Endpoint } from '@box-docgen/types/endpoints';
 import { DocGenApiError, DocGenError, DocGenTimeoutError } from './errors.js';
-import { pagePromise, type PagePromise, type RawPage } from './pages.js';
+import { pagePromise } from './pages.js';
 import { retryDelayMs, sleep, type RetryTuning } from './retry.js';
+import type { DocGenResources, Query, WaitFor } from './signatures.js';
 import { TIMEOUT_MS, createTransport, type CallOptions, type Logger, type TokenSource } from './transport.js';
-import { batchBody, callOptions, clientOptions, pageQuery, pathId, templateBody, type PageQuery } from './validate.js';
-import { waitUntilFinished, type WaitOptions } from './wait.js';
+import { callOptions, clientOptions, fits, pathId } from './validate.js';
+import { waitUntilFinished } from './wait.js';
 
-export const DEFAULT_BASE_URL = 'https://api.box.com/2.0';
+/** The spec's server. */
+export const DEFAULT_BASE_URL = BASE_URL;
 
 export interface DocGenClientOptions {
   /** A token, or a function called per request; on a 401 it is called once with `forceRefresh: true`. */
@@ -31,39 +30,42 @@ export interface DocGenClientOptions {
   retry?: RetryTuning;
 }
 
-type Query<Op extends keyof operations> = NonNullable<operations[Op]['parameters']['query']>;
 export type ListTemplatesQuery = Query<'listTemplates'>;
 export type ListTemplateTagsQuery = Query<'listTemplateTags'>;
 export type ListTemplateJobsQuery = Query<'listTemplateJobs'>;
 export type ListJobsQuery = Query<'listJobs'>;
 export type ListBatchJobsQuery = Query<'listBatchJobs'>;
 
-/** The three resources; what the lite entry's createDocGenClient returns. */
-export interface DocGenLiteClient {
-  templates: {
-    /** Marks a file as a Doc Gen template. */
-    create(body: DocGenTemplateCreateRequest, o?: CallOptions): Promise<DocGenTemplateBase>;
-    list(query?: ListTemplatesQuery, o?: CallOptions): PagePromise<DocGenTemplate>;
-    get(templateId: string, o?: CallOptions): Promise<DocGenTemplate>;
-    /** Unmarks the template; the file stays. */
-    delete(templateId: string, o?: CallOptions): Promise<void>;
-    /** Tags of a template. While Box is still extracting them (202) this waits and asks again, within `timeoutMs`. */
-    listTags(templateId: string, query?: ListTemplateTagsQuery, o?: CallOptions): PagePromise<DocGenTag>;
-    listJobs(templateId: string, query?: ListTemplateJobsQuery, o?: CallOptions): PagePromise<DocGenJob>;
-  };
-  batches: {
-    /** Starts one job per entry of `document_generation_data`. Never retried after a 5xx or a lost connection. */
-    create(body: DocGenBatchCreateRequest, o?: CallOptions): Promise<DocGenBatchBase>;
-    listJobs(batchId: string, query?: ListBatchJobsQuery, o?: CallOptions): PagePromise<DocGenJob>;
+/**
+ * The resources of the spec, one method per operation (see each method for its request), and
+ * `wait` on batches and jobs; what the lite entry's createDocGenClient returns.
+ */
+export interface DocGenLiteClient extends DocGenResources {
+  batches: DocGenResources['batches'] & {
     /** Polls the batch's job list (one call per page per round) until every job has finished. */
-    wait(batchId: string, w?: WaitOptions): Promise<DocGenJob[]>;
+    wait: WaitFor<'listBatchJobs'>;
   };
-  jobs: {
-    get(jobId: string, o?: CallOptions): Promise<DocGenJob>;
-    list(query?: ListJobsQuery, o?: CallOptions): PagePromise<DocGenJobFull>;
+  jobs: DocGenResources['jobs'] & {
     /** Polls the job until it has finished. */
-    wait(jobId: string, w?: WaitOptions): Promise<DocGenJob>;
+    wait: WaitFor<'getJob'>;
   };
+}
+
+/**
+ * A query string as `raw` (openapi-fetch) encodes one, for the primitive values the spec's
+ * queries hold (the generator refuses any other kind): unset values left out.
+ */
+const queryString = (query: object = {}) =>
+  Object.entries(query)
+    .filter(([, value]) => value !== undefined)
+    .map(([name, value]) => `${name}=${encodeURIComponent(value)}`)
+    .join('&');
+
+/** Header sets merged whatever their case, later ones winning: the call's over the client's. */
+function headersOf(...sets: (Record<string, string> | undefined)[]): Headers {
+  const headers = new Headers();
+  for (const set of sets) for (const name in set) headers.set(name, set[name]!);
+  return headers;
 }
 
 /** The resources, and the transport and base URL they use (client.ts builds `raw` on them). */
@@ -73,101 +75,92 @@ export function createResources(options: DocGenClientOptions) {
   const config = { ...options };
   const transport = createTransport(config);
   const base = (config.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
-  const serializeQuery = createQuerySerializer();
 
   /**
-   * One exchange, resolving to the parsed body; a non-2xx answer throws DocGenApiError.
-   * With `extracting`, a 202 (Box still extracting a template's tags) is waited out and
-   * asked again, within the call's `timeoutMs`.
+   * One exchange, resolving to the parsed body; a non-2xx answer throws DocGenApiError. An
+   * operation whose spec lists 202 after its first success (Box still extracting a template's
+   * tags) has its 202 waited out and asked again, within the call's `timeoutMs`.
    */
-  async function send<D>(method: 'GET' | 'POST' | 'DELETE', path: string, call?: CallOptions, body?: unknown, query?: object, extracting?: boolean): Promise<D> {
-    const o = callOptions(call);
-    // Encoded as `raw` would: unset values left out.
-    const search = serializeQuery(query);
+  async function send(ep: Endpoint, path: string, o: CallOptions, body?: unknown, query?: object) {
+    const { method } = ep;
+    const search = queryString(query);
     const url = base + path + (search && `?${search}`);
     // Undefined when there is no body.
     const json: string | undefined = JSON.stringify(body);
-    // Merged whatever their case, later ones winning: the call's over the client's.
-    const out = { method, url, headers: mergeHeaders(json ? { 'content-type': 'application/json' } : undefined, config.headers, o.headers) };
+    const out = { method, url, headers: headersOf(json && ep.body ? { 'content-type': ep.body.mediaType } : undefined, config.headers, o.headers) };
+    const notReady = ep.success[0] !== 202 && ep.success.includes(202);
     for (let round = 0, started = Date.now(); ; round++) {
       const { response, data: answer } = await transport(out, json, o, 'text');
-      let data: unknown = answer;
+      // JSON.parse's `any` is what the method's declared answer (from the spec) is read from.
+      let data;
       try {
         data = answer ? JSON.parse(answer) : undefined;
       } catch (error) {
         // A cut-off 2xx body is a DocGenError; an error body that is not JSON is kept as text.
         if (response.ok) throw new DocGenError(`${method} ${url}: the answer is not JSON`, { cause: error });
+        data = answer;
       }
       if (!response.ok) throw new DocGenApiError(response, data, { method, url });
-      if (!extracting || response.status !== 202) return data as D;
+      if (!notReady || response.status !== 202) return data;
       const delayMs = retryDelayMs(round, response.headers, config.retry);
       const waited = Date.now() - started;
       if (waited + delayMs > (o.timeoutMs ?? config.timeoutMs ?? TIMEOUT_MS)) {
-        throw new DocGenTimeoutError(`${method} ${url}: tags still being extracted after ${waited} ms`, { method, url }, false);
+        // Box's 202 body says what it is still doing (for tags: extracting them).
+        const why = typeof data?.message === 'string' ? `: ${data.message}` : '';
+        throw new DocGenTimeoutError(`${method} ${url}: still answering 202 after ${waited} ms${why}`, { method, url }, false);
       }
       await sleep(delayMs, o.signal);
     }
   }
 
-  /** A lazily paged list, one GET per page. */
-  function list<T>(path: string, query: PageQuery | undefined, o?: CallOptions, extracting?: boolean): PagePromise<T> {
-    pageQuery(query);
-    callOptions(o);
-    return pagePromise((marker) => send<RawPage<T>>('GET', path, o, undefined, { ...query, marker }, extracting), query?.marker);
+  /**
+   * One method of the table. Its arguments are the path ids, then the body, then the query (each
+   * only when the operation has it), then the call's options. Bad arguments reject the promise
+   * (a page walk's on its first page): nothing is thrown before a promise exists.
+   */
+  function operation(ep: Endpoint) {
+    // The path's fixed parts, around its parameters.
+    const parts = ep.path.split(/\{\w+\}/);
+    return (...args: unknown[]) => {
+      const ids = args.slice(0, ep.pathParams.length);
+      let at = ids.length;
+      const body = ep.body ? args[at++] : undefined;
+      const query = ep.query ? (args[at++] as Record<string, unknown> | undefined) : undefined;
+      const call = args[at] as CallOptions | undefined;
+      /** Checks the arguments; returns the path and the call's options. */
+      const prepare = (): [string, CallOptions] => {
+        const o = callOptions(call);
+        // Each id is encoded, so 'a/b' stays one segment.
+        const path = parts.reduce((url, part, i) => url + encodeURIComponent(pathId(ep.pathParams[i - 1]!, ids[i - 1])) + part);
+        if (ep.query) fits(ep.query, query ?? {}, 'query');
+        if (ep.body) fits(ep.body.schema, body, 'body');
+        return [path, o];
+      };
+      if (ep.paged) {
+        return pagePromise((marker) => send(ep, ...prepare(), undefined, { ...query, marker }), query?.['marker'] as string | undefined);
+      }
+      return new Promise((resolve) => resolve(send(ep, ...prepare(), body, query)));
+    };
   }
 
-  /** A path segment from a validated id; encoded, so 'a/b' stays one segment. */
-  const seg = (field: string, id: string) => encodeURIComponent(pathId(field, id));
+  const resources: Record<string, Record<string, unknown>> = {};
+  for (const ep of Object.values(endpoints) as Endpoint[]) (resources[ep.resource] ??= {})[ep.name] = operation(ep);
+  // The one place the table's data meets its types: DocGenResources is read from the same table.
+  const client = resources as unknown as DocGenLiteClient;
 
-  const templates = {
-    async create(body: DocGenTemplateCreateRequest, o?: CallOptions): Promise<DocGenTemplateBase> {
-      templateBody(body);
-      return send('POST', '/docgen_templates', o, body);
-    },
-    list: (query?: ListTemplatesQuery, o?: CallOptions) => list<DocGenTemplate>('/docgen_templates', query, o),
-    get: (templateId: string, o?: CallOptions) =>
-      send<DocGenTemplate>('GET', `/docgen_templates/${seg('template_id', templateId)}`, o),
-    async delete(templateId: string, o?: CallOptions): Promise<void> {
-      await send('DELETE', `/docgen_templates/${seg('template_id', templateId)}`, o);
-    },
-    /** Tags of a template. While Box is still extracting them (202) this waits and asks again, within `timeoutMs`. */
-    listTags: (templateId: string, query?: ListTemplateTagsQuery, o?: CallOptions) =>
-      list<DocGenTag>(`/docgen_templates/${seg('template_id', templateId)}/tags`, query, o, true),
-    listJobs: (templateId: string, query?: ListTemplateJobsQuery, o?: CallOptions) =>
-      list<DocGenJob>(`/docgen_template_jobs/${seg('template_id', templateId)}`, query, o),
+  // A batch is polled a full page at a time: the largest page the spec allows.
+  const fullPage = { limit: endpoints.listBatchJobs.query.properties.limit.maximum };
+  client.batches.wait = (batchId, w) =>
+    waitUntilFinished(`batch ${batchId}`, async (signal) => {
+      const jobs = [];
+      for await (const job of client.batches.listJobs(batchId, fullPage, { signal })) jobs.push(job);
+      return jobs;
+    }, w);
+  client.jobs.wait = async (jobId, w) => {
+    const [job] = await waitUntilFinished(`job ${jobId}`, async (signal) => [await client.jobs.get(jobId, { signal })], w);
+    return job!;
   };
 
-  const batches = {
-    /** Starts one job per entry of `document_generation_data`. Never retried after a 5xx or a lost connection. */
-    async create(body: DocGenBatchCreateRequest, o?: CallOptions): Promise<DocGenBatchBase> {
-      batchBody(body);
-      return send('POST', '/docgen_batches', o, body);
-    },
-    listJobs: (batchId: string, query?: ListBatchJobsQuery, o?: CallOptions) =>
-      list<DocGenJob>(`/docgen_batch_jobs/${seg('batch_id', batchId)}`, query, o),
-    /** Polls the batch's job list (one call per page per round) until every job has finished. */
-    async wait(batchId: string, w?: WaitOptions): Promise<DocGenJob[]> {
-      const id = pathId('batch_id', batchId);
-      return waitUntilFinished(`batch ${id}`, async (signal) => {
-        const jobs: DocGenJob[] = [];
-        for await (const job of batches.listJobs(id, { limit: 1000 }, { signal })) jobs.push(job);
-        return jobs;
-      }, w);
-    },
-  };
-
-  const jobs = {
-    get: (jobId: string, o?: CallOptions) => send<DocGenJob>('GET', `/docgen_jobs/${seg('job_id', jobId)}`, o),
-    list: (query?: ListJobsQuery, o?: CallOptions) => list<DocGenJobFull>('/docgen_jobs', query, o),
-    /** Polls the job until it has finished. */
-    async wait(jobId: string, w?: WaitOptions): Promise<DocGenJob> {
-      const id = pathId('job_id', jobId);
-      const [job] = await waitUntilFinished(`job ${id}`, async (signal) => [await jobs.get(id, { signal })], w);
-      return job!;
-    },
-  };
-
-  const client: DocGenLiteClient = { templates, batches, jobs };
   return { client, transport, base, config };
 }
 

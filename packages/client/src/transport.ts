@@ -1,11 +1,13 @@
 // The exchange every request goes through, from the resources and from raw alike: auth, the
 // version header, per-attempt timeout, retries with backoff, one token refresh on 401, and a log
 // line per attempt.
+import { BOX_VERSION } from '@box-docgen/types/endpoints';
 import { DocGenConnectionError, DocGenTimeoutError, OUTCOME_UNKNOWN } from './errors.js';
 import { MAX_RETRIES, deadline, idempotent, retryDelayMs, retryableStatus, sleep, type RetryTuning } from './retry.js';
 import { text } from './validate.js';
 
-export const BOX_VERSION = '2025.0';
+/** The `box-version` header value the spec fixes for every operation. */
+export { BOX_VERSION } from '@box-docgen/types/endpoints';
 
 export const TIMEOUT_MS = 60_000;
 

@@ -1,9 +1,14 @@
 // Polling until Doc Gen jobs finish, with a growing interval and a deadline.
 import { DocGenWaitTimeoutError } from './errors.js';
+import type { DocGenJobStatus } from '@box-docgen/types';
 import { deadline, sleep } from './retry.js';
 
-/** Statuses after which a job never changes. Anything else, including a status added later, is still running. */
-export const FINISHED_STATUSES: readonly string[] = ['completed', 'failed', 'completed_with_error'];
+/**
+ * Statuses after which a job never changes. Anything else, including a status added later, is
+ * still running. Which statuses are final is ours to say; that each is a status of the spec is
+ * checked by `satisfies` (and by `npm run check:drift`).
+ */
+export const FINISHED_STATUSES = ['completed', 'failed', 'completed_with_error'] as const satisfies readonly DocGenJobStatus[];
 
 const INTERVAL_MS = 1_000;
 const FACTOR = 1.5;
@@ -38,9 +43,11 @@ export interface WaitOptions {
 }
 
 export function progressOf(jobs: readonly { status?: string }[]): WaitProgress {
-  // FINISHED_STATUSES holds exactly these three, so together they are the finished jobs.
-  const [completed, failed, completedWithError] = FINISHED_STATUSES.map((status) => jobs.filter((job) => job.status === status).length) as [number, number, number];
-  const finished = completed + failed + completedWithError;
+  const count = (...statuses: readonly DocGenJobStatus[]) => jobs.filter((job) => statuses.includes(job.status as DocGenJobStatus)).length;
+  const finished = count(...FINISHED_STATUSES);
+  const completed = count('completed');
+  const failed = count('failed');
+  const completedWithError = count('completed_with_error');
   return { total: jobs.length, finished, completed, failed, completedWithError, pending: jobs.length - finished };
 }
 

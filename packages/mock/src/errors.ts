@@ -2,21 +2,15 @@
  * ClientError bodies (the spec's error shape) and the violations Prism reports, so that a
  * request that breaks the contract gets an answer saying exactly what is wrong.
  */
+import type { ClientError } from '@box-docgen/types';
 
 export const HELP_URL = 'https://developer.box.com/guides/api-calls/permissions-and-errors/common-errors/';
 
-/** The spec's ClientError. */
-export interface ClientErrorBody {
-  type: 'error';
-  status: number;
-  code: string;
-  message: string;
-  context_info: Record<string, unknown> | null;
-  help_url: string;
-  request_id: string;
-}
+/** The spec's ClientError (generated), with every field the mock always fills in. */
+export type ClientErrorBody = Required<ClientError>;
+type ErrorCode = ClientErrorBody['code'];
 
-const CODE_BY_STATUS: Record<number, string> = {
+const CODE_BY_STATUS: Record<number, ErrorCode> = {
   400: 'bad_request',
   401: 'unauthorized',
   403: 'forbidden',
@@ -30,7 +24,7 @@ const CODE_BY_STATUS: Record<number, string> = {
 };
 
 /** The ClientError `code` Box uses for an HTTP status (one of the spec's enum values). */
-export function errorCodeFor(status: number): string {
+export function errorCodeFor(status: number): ErrorCode {
   return CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal_server_error' : 'bad_request');
 }
 
@@ -45,7 +39,7 @@ export function mockRequestId(): string {
 export function clientError(
   status: number,
   message: string,
-  options: { code?: string; contextInfo?: Record<string, unknown> | null; requestId?: string } = {},
+  options: { code?: ErrorCode; contextInfo?: Record<string, unknown> | null; requestId?: string } = {},
 ): ClientErrorBody {
   return {
     type: 'error',

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { example, requestExample, spec } from '../../../test/helpers/spec.js';
 import { scenarioHeaders, startMockServer, startProxyServer, type MockServer, type RecordedRequest } from '../src/index.js';
 import { useMockServer } from '../src/vitest.js';
+import { BOX_HEADERS } from './helpers.js';
 
 const BATCH_JOBS = '/docgen_batch_jobs/{batch_id}';
 const FAST = { baseDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 20 };
@@ -256,7 +257,28 @@ describe('bulk-batches', () => {
     expect(polls.map((r) => r.query['marker'] ?? '-')).toEqual(['-', '2', '4', '-', '2', '4', '2']);
   });
 
-  it('leaves what the spec refuses, and batches it did not hand out, to Prism', async () => {
+  it.each([
+    ['output_type', { output_type: 'xlsx' }],
+    ['input_source', { input_source: 'apii' }],
+    ['document_generation_data', { document_generation_data: [] }],
+    ['file.type', { file: { id: '1', type: 'folder' } }],
+  ])('refuses a body the request rules refuse, with a 400 naming %s', async (field, change) => {
+    await mock.reset();
+    const response = await fetch(`${mock.url}/docgen_batches`, {
+      method: 'POST',
+      headers: { ...BOX_HEADERS, 'content-type': 'application/json' },
+      body: JSON.stringify({ ...ordersBody(2), ...change }),
+    });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { code: string; message: string; context_info: { errors: { name: string }[] } };
+    expect(body.code).toBe('bad_request');
+    expect(body.message).toMatch(new RegExp(`^${field.replace('.', '\\.')}: `));
+    expect(body.context_info.errors.map((e) => e.name)).toEqual([field]);
+    // Refused before any batch was made: the next batch still gets the first id.
+    expect(await client(mock.url).batches.create(ordersBody(1))).toEqual({ id: '7100001', type: 'docgen_batch' });
+  });
+
+  it('leaves requests without the contract headers, and batches it did not hand out, to Prism', async () => {
     await mock.reset();
     const url = `${mock.url}/docgen_batches`;
     const headers = { authorization: 'Bearer t', 'content-type': 'application/json' };

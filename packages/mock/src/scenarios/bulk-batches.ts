@@ -7,19 +7,23 @@
 // first `polls` polls of their batch, then `completed`; with `failEvery` set, every Nth row of
 // the run (counted across batches, in the order they arrived) reads `failed` with a message.
 //
-// Both answers are made here rather than by Prism, so Prism neither checks the request nor
-// shapes the response. That is why the scenario only acts on requests the spec accepts (anything
-// else goes on to Prism, which refuses it with the usual 400 / 401), and why the bodies carry
-// every field DocGenBatchBase and DocGenJob require. A batch id it did not hand out, and every
-// other request, go on to the next scenario or Prism.
+// Both answers are made here rather than by Prism, so Prism does not check the request. The
+// scenario checks a batch body with the spec's own request rules (the operation table's, the
+// same the client checks before sending) and refuses a bad one with a 400 naming the field;
+// a request without the version header or a token, or with a bad `limit`, goes on to Prism,
+// which refuses it with the usual 400 / 401. The bodies carry every field DocGenBatchBase and
+// DocGenJob require. A batch id it did not hand out, and every other request, go on to the
+// next scenario or Prism.
+import { check } from '@box-docgen/types/check';
+import { BOX_VERSION, endpoints } from '@box-docgen/types/endpoints';
+import type { DocGenBatchCreateRequest } from '@box-docgen/types';
+import { clientError } from '../errors.js';
 import { defineScenario, type ScenarioRequest } from './types.js';
 
-const BATCHES = '/docgen_batches';
-const BATCH_JOBS = '/docgen_batch_jobs/{batch_id}';
+const { createBatch, listBatchJobs } = endpoints;
 /** The version of the template a job reports when the request named none: the spec's example. */
 const TEMPLATE_VERSION = '1652298017';
-/** The spec's bounds for `limit`, and the page size used when it is left out. */
-const MAX_LIMIT = 1000;
+/** The page size used when `limit` is left out (Box picks its own). */
 const DEFAULT_LIMIT = 100;
 
 interface Batch {
@@ -34,41 +38,18 @@ interface Batch {
   firstRow: number;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** `{ type, id }` with the given type and a string id, as FileReference and friends require. */
-const isReference = (value: unknown, type: string): value is { id: string; type: string } =>
-  isObject(value) && value['type'] === type && typeof value['id'] === 'string';
-
 /**
  * The parts of the contract every Doc Gen request shares: the `box-version` header and a bearer
  * token. A request without them would get 400 / 401 from Prism; it must not get a success here.
  */
 const hasContractHeaders = (request: ScenarioRequest) =>
-  request.headers['box-version'] === '2025.0' && /^Bearer\s+\S/i.test(request.headers['authorization'] ?? '');
+  request.headers['box-version'] === BOX_VERSION && /^Bearer\s+\S/i.test(request.headers['authorization'] ?? '');
 
-/** The rows of a POST /docgen_batches body that DocGenBatchCreateRequest accepts, else undefined. */
-function acceptedRows(body: unknown): unknown[] | undefined {
-  if (!isObject(body)) return undefined;
-  const data = body['document_generation_data'];
-  const valid =
-    isReference(body['file'], 'file') &&
-    (body['file_version'] === undefined || isReference(body['file_version'], 'file_version')) &&
-    typeof body['input_source'] === 'string' &&
-    isReference(body['destination_folder'], 'folder') &&
-    typeof body['output_type'] === 'string' &&
-    Array.isArray(data) &&
-    data.every((row) => isObject(row) && typeof row['generated_file_name'] === 'string' && isObject(row['user_input']));
-  return valid ? data : undefined;
-}
-
-/** `limit` as the spec allows it (a whole number from 1 to 1000), the default when absent, else undefined. */
+/** `limit` as the spec allows it, the default when absent, else undefined. */
 function pageLimit(raw: string | string[] | undefined): number | undefined {
   if (raw === undefined) return DEFAULT_LIMIT;
-  if (typeof raw !== 'string' || !/^\d+$/.test(raw)) return undefined;
-  const limit = Number(raw);
-  return limit >= 1 && limit <= MAX_LIMIT ? limit : undefined;
+  const limit = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : NaN;
+  return check(listBatchJobs.query.properties.limit, limit) ? undefined : limit;
 }
 
 export default defineScenario({
@@ -87,12 +68,15 @@ export default defineScenario({
     let rowsSoFar = 0;
 
     return (request) => {
-      if (request.method === 'POST' && request.match(BATCHES)) {
+      if (request.method === createBatch.method && request.match(createBatch.path)) {
         if (!hasContractHeaders(request)) return undefined;
-        const rows = acceptedRows(request.body);
-        // An empty batch makes no jobs to follow: leave it to Prism, like anything invalid.
-        if (!rows || rows.length === 0) return undefined;
-        const body = request.body as { file: { id: string }; file_version?: { id: string }; output_type: string };
+        const problem = check(createBatch.body.schema, request.body);
+        if (problem) {
+          const field = problem.field || 'body';
+          return { status: 400, body: clientError(400, `${field}: ${problem.problem}`, { contextInfo: { errors: [{ reason: 'invalid_parameter', name: field, message: problem.problem }] } }) };
+        }
+        const body = request.body as DocGenBatchCreateRequest;
+        const rows = body.document_generation_data;
         const id = String(nextId++);
         batches.set(id, {
           rows: rows.length,
@@ -106,8 +90,8 @@ export default defineScenario({
         return { status: 202, body: { id, type: 'docgen_batch' } };
       }
 
-      if (request.method !== 'GET') return undefined;
-      const params = request.match(BATCH_JOBS);
+      if (request.method !== listBatchJobs.method) return undefined;
+      const params = request.match(listBatchJobs.path);
       const batchId = params?.['batch_id'] ?? '';
       const batch = batches.get(batchId);
       if (!batch || !hasContractHeaders(request)) return undefined;
