@@ -11,7 +11,8 @@
  *     the contract (and Prism's own problem+json errors) into a ClientError that names every
  *     violation.
  *
- * Control endpoints live under /__box-docgen-mock__/ (ready, requests, reset, scenarios).
+ * Control endpoints live under /__box-docgen-mock__/ (ready, requests, reset, scenarios); only
+ * callers on this machine reach them (control-access.ts).
  */
 import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -26,6 +27,7 @@ import {
   type ProblemJson,
   type Violation,
 } from './errors.js';
+import { controlRefusal } from './control-access.js';
 import { CONTROL_PREFIX, SCENARIO_HEADER, SESSION_HEADER } from './headers.js';
 import { redactHeader, type Journal, type RecordedRequest } from './journal.js';
 import type { HttpOperations, PrismInstance } from './prism.js';
@@ -230,8 +232,8 @@ export async function startFront(options: FrontOptions): Promise<Front> {
     else socket.destroy();
   });
 
-  const send = (req: IncomingMessage, res: ServerResponse, answer: Answer) => {
-    const headers: OutgoingHttpHeaders = { ...(options.cors ? corsHeaders(req) : {}), ...answer.headers };
+  const send = (req: IncomingMessage, res: ServerResponse, answer: Answer, cors = options.cors) => {
+    const headers: OutgoingHttpHeaders = { ...(cors ? corsHeaders(req) : {}), ...answer.headers };
     const noBody = answer.status === 204 || answer.status === 304 || req.method === 'HEAD';
     if (!noBody) headers['content-length'] = answer.body.length;
     res.writeHead(answer.status, headers);
@@ -449,34 +451,29 @@ export async function startFront(options: FrontOptions): Promise<Front> {
   }
 
   function control(req: IncomingMessage, res: ServerResponse, method: string, url: URL): void {
+    const refusal = controlRefusal(req, options.host);
+    if (refusal !== undefined) {
+      // No CORS headers: a page of another site must not even read the refusal.
+      const message = `${method} ${url.pathname}: refused, ${refusal}; the control endpoints answer only callers on this machine`;
+      return send(req, res, jsonAnswer(403, clientError(403, message)), false);
+    }
+    // CORS headers only for a page that sent an Origin (a loopback one, by now), so it can read the answer.
+    const cors = options.cors && req.headers.origin !== undefined;
+    const answer = (result: Answer) => send(req, res, result, cors);
     const what = url.pathname.slice(CONTROL_PREFIX.length);
     const session = url.searchParams.get('session') ?? undefined;
-    if (method === 'OPTIONS') {
-      return send(req, res, {
-        status: 204,
-        headers: { 'access-control-allow-methods': 'GET, POST, OPTIONS' },
-        body: Buffer.alloc(0),
-      });
-    }
-    if (what === '/ready' && method === 'GET') return send(req, res, jsonAnswer(200, { ready: true, mode }));
-    if (what === '/requests' && method === 'GET') return send(req, res, jsonAnswer(200, journal.list(session)));
+    const noContent = { status: 204, headers: {}, body: Buffer.alloc(0) };
+    if (method === 'OPTIONS') return answer({ ...noContent, headers: { 'access-control-allow-methods': 'GET, POST, OPTIONS' } });
+    if (what === '/ready' && method === 'GET') return answer(jsonAnswer(200, { ready: true, mode }));
+    if (what === '/requests' && method === 'GET') return answer(jsonAnswer(200, journal.list(session)));
     if (what === '/reset' && method === 'POST') {
       reset(session);
-      return send(req, res, { status: 204, headers: {}, body: Buffer.alloc(0) });
+      return answer(noContent);
     }
     if (what === '/scenarios' && method === 'GET') {
-      return send(
-        req,
-        res,
-        jsonAnswer(
-          200,
-          [...registry.values()].map(({ name, description, options: o }) => ({ name, description, options: o })),
-        ),
-      );
+      return answer(jsonAnswer(200, [...registry.values()].map(({ name, description, options: o }) => ({ name, description, options: o }))));
     }
-    return send(
-      req,
-      res,
+    return answer(
       jsonAnswer(404, clientError(404, `${method} ${url.pathname}: no such control endpoint; there are GET ${CONTROL_PREFIX}/ready, GET ${CONTROL_PREFIX}/requests, POST ${CONTROL_PREFIX}/reset and GET ${CONTROL_PREFIX}/scenarios`)),
     );
   }
