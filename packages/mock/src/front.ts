@@ -29,7 +29,7 @@ import {
 } from './errors.js';
 import { controlRefusal } from './control-access.js';
 import { CONTROL_PREFIX, SCENARIO_HEADER, SESSION_HEADER } from './headers.js';
-import { redactHeader, type Journal, type RecordedRequest } from './journal.js';
+import { redactHeader, redactQueryValue, type Journal, type RecordedRequest } from './journal.js';
 import type { HttpOperations, PrismInstance } from './prism.js';
 import {
   parseScenarios,
@@ -164,7 +164,7 @@ function matchTemplate(template: string, path: string): Record<string, string> |
 function queryOf(url: URL): Record<string, string | string[]> {
   const query: Record<string, string | string[]> = {};
   for (const key of new Set(url.searchParams.keys())) {
-    const values = url.searchParams.getAll(key);
+    const values = url.searchParams.getAll(key).map((value) => redactQueryValue(key, value));
     query[key] = values.length === 1 ? values[0]! : values;
   }
   return query;
