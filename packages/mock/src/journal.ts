@@ -10,7 +10,7 @@ export interface RecordedRequest {
   method: string;
   /** The path without the query, e.g. '/docgen_batches'. */
   path: string;
-  /** Query parameters; a repeated one is an array. */
+  /** Query parameters; a repeated one is an array; access_token, refresh_token and client_secret redacted. */
   query: Record<string, string | string[]>;
   /** Headers with lower-case names; Authorization (and Proxy-Authorization, Cookie) redacted. */
   headers: Record<string, string>;
