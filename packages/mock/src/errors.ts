@@ -20,7 +20,10 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
   412: 'precondition_failed',
   429: 'too_many_requests',
   500: 'internal_server_error',
+  // The spec has no bad_gateway / gateway_timeout: an upstream that cannot be reached is unavailable.
+  502: 'unavailable',
   503: 'unavailable',
+  504: 'unavailable',
 };
 
 /** The ClientError `code` Box uses for an HTTP status (one of the spec's enum values). */

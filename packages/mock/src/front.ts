@@ -11,7 +11,8 @@
  *     the contract (and Prism's own problem+json errors) into a ClientError that names every
  *     violation.
  *
- * Control endpoints live under /__box-docgen-mock__/ (ready, requests, reset, scenarios).
+ * Control endpoints live under /__box-docgen-mock__/ (ready, requests, reset, scenarios); only
+ * callers on this machine reach them (control-access.ts).
  */
 import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -26,8 +27,9 @@ import {
   type ProblemJson,
   type Violation,
 } from './errors.js';
+import { controlRefusal } from './control-access.js';
 import { CONTROL_PREFIX, SCENARIO_HEADER, SESSION_HEADER } from './headers.js';
-import { redactHeader, type Journal, type RecordedRequest } from './journal.js';
+import { redactHeader, redactQueryValue, type Journal, type RecordedRequest } from './journal.js';
 import type { HttpOperations, PrismInstance } from './prism.js';
 import {
   parseScenarios,
@@ -52,6 +54,26 @@ const HOP_BY_HOP = new Set([
   'expect',
 ]);
 const PRISM_PROBLEM = /^https:\/\/stoplight\.io\/prism\/errors#/;
+/** The problem type Prism's proxy answers with when it cannot fetch the upstream (node-fetch's error name). */
+const FETCH_ERROR = 'FetchError';
+/** node-fetch's messages, in words; the first match wins. */
+const UPSTREAM_FAILURES: [RegExp, string][] = [
+  [/ECONNREFUSED/, 'connection refused'],
+  [/ECONNRESET|socket hang up/i, 'connection reset before an answer'],
+  [/Premature close|Invalid response body/i, 'connection closed in the middle of the answer'],
+  [/ETIMEDOUT|timed? ?out/i, 'connection timed out'],
+  [/ENOTFOUND|EAI_AGAIN/, 'host name not found'],
+  [/cert|ssl|tls/i, 'TLS failed'],
+];
+
+/** Why the upstream failed, with the system error code when there is one, e.g. 'connection refused (ECONNREFUSED)'. */
+function upstreamFailure(fetchMessage: string): string {
+  // Drop the URL first: nothing from it (a path, a query token) may reach the answer.
+  const text = fetchMessage.replace(/\S+:\/\/\S*/g, '');
+  const why = UPSTREAM_FAILURES.find(([pattern]) => pattern.test(text))?.[1] ?? 'the request failed';
+  const code = /\b(E[A-Z]{4,}|[A-Z_]*CERT[A-Z_]*)\b/.exec(text)?.[1];
+  return code ? `${why} (${code})` : why;
+}
 
 export interface FrontOptions {
   mode: 'mock' | 'proxy';
@@ -64,6 +86,8 @@ export interface FrontOptions {
   scenario: ScenarioUse[];
   scenarioOptions: ScenarioOptionsMap;
   journal: Journal;
+  /** Proxy mode: the API Prism forwards to (only its host is ever shown). */
+  upstream?: URL;
   /** How long to wait for Prism's answer (in proxy mode, that includes the upstream). */
   answerTimeoutMs: number;
   /** Called once a request has been answered (or dropped). */
@@ -140,7 +164,7 @@ function matchTemplate(template: string, path: string): Record<string, string> |
 function queryOf(url: URL): Record<string, string | string[]> {
   const query: Record<string, string | string[]> = {};
   for (const key of new Set(url.searchParams.keys())) {
-    const values = url.searchParams.getAll(key);
+    const values = url.searchParams.getAll(key).map((value) => redactQueryValue(key, value));
     query[key] = values.length === 1 ? values[0]! : values;
   }
   return query;
@@ -200,6 +224,7 @@ function jsonAnswer(status: number, body: unknown, headers: OutgoingHttpHeaders 
 
 export async function startFront(options: FrontOptions): Promise<Front> {
   const { prism, journal, registry, mode } = options;
+  const upstreamHost = options.upstream?.host ?? 'upstream';
   const context = scenarioContext(prism.operations);
   const prismAgent = new Agent({ keepAlive: true, maxSockets: 64 });
   /** Scenario handlers per session and scenario text. */
@@ -230,8 +255,8 @@ export async function startFront(options: FrontOptions): Promise<Front> {
     else socket.destroy();
   });
 
-  const send = (req: IncomingMessage, res: ServerResponse, answer: Answer) => {
-    const headers: OutgoingHttpHeaders = { ...(options.cors ? corsHeaders(req) : {}), ...answer.headers };
+  const send = (req: IncomingMessage, res: ServerResponse, answer: Answer, cors = options.cors) => {
+    const headers: OutgoingHttpHeaders = { ...(cors ? corsHeaders(req) : {}), ...answer.headers };
     const noBody = answer.status === 204 || answer.status === 304 || req.method === 'HEAD';
     if (!noBody) headers['content-length'] = answer.body.length;
     res.writeHead(answer.status, headers);
@@ -373,7 +398,7 @@ export async function startFront(options: FrontOptions): Promise<Front> {
       answer = await forward(method, `${url.pathname}${url.search}`, forwardHeaders, raw.length > 0 ? raw : undefined);
     } catch (error) {
       const timedOut = error instanceof AnswerTimeout;
-      const what = mode === 'proxy' ? 'the upstream (through Prism)' : 'Prism';
+      const what = mode === 'proxy' ? `the upstream ${upstreamHost} (through Prism)` : 'Prism';
       return finish(
         jsonAnswer(
           timedOut ? 504 : 502,
@@ -389,20 +414,26 @@ export async function startFront(options: FrontOptions): Promise<Front> {
   /** Prism's answer, or a ClientError that says what is wrong instead of it. */
   function rewrite(method: string, path: string, answer: Answer): { answer: Answer; violations: Violation[] } {
     const contentType = headerText(answer.headers['content-type'] as string | string[] | undefined) ?? '';
-    let problem: ProblemJson | undefined;
+    let parsed: ProblemJson | undefined;
     if (/^application\/problem\+json/i.test(contentType)) {
       try {
-        const parsed = JSON.parse(answer.body.toString('utf8')) as ProblemJson;
-        if (PRISM_PROBLEM.test(parsed.type ?? '')) problem = parsed;
+        parsed = JSON.parse(answer.body.toString('utf8')) as ProblemJson;
       } catch {
         // not Prism's
       }
     }
-    const violations = violationsOf(headerText(answer.headers['sl-violations'] as string | undefined), problem);
+    const problem = PRISM_PROBLEM.test(parsed?.type ?? '') ? parsed : undefined;
     const keep: OutgoingHttpHeaders = {};
     for (const [name, value] of Object.entries(answer.headers)) {
       if (name.startsWith('access-control-') || name === 'sl-violations' || name === 'vary') keep[name] = value;
     }
+    // Prism could not fetch the upstream. Its problem's title is node-fetch's message, which
+    // holds the whole upstream URL (query included), so only the kind of failure is passed on.
+    if (mode === 'proxy' && parsed?.type === FETCH_ERROR) {
+      const body = clientError(502, `${method} ${path}: the upstream ${upstreamHost} failed: ${upstreamFailure(parsed.title ?? '')}`);
+      return { answer: jsonAnswer(502, body, keep), violations: [] };
+    }
+    const violations = violationsOf(headerText(answer.headers['sl-violations'] as string | undefined), problem);
     const requestErrors = violations.filter((v) => v.side === 'request' && v.severity === 'Error');
     // A mock never answers a request that broke the contract with anything but the violation; a
     // proxy only replaces Prism's own refusal (with errors off, the upstream's answer goes through).
@@ -449,34 +480,29 @@ export async function startFront(options: FrontOptions): Promise<Front> {
   }
 
   function control(req: IncomingMessage, res: ServerResponse, method: string, url: URL): void {
+    const refusal = controlRefusal(req, options.host);
+    if (refusal !== undefined) {
+      // No CORS headers: a page of another site must not even read the refusal.
+      const message = `${method} ${url.pathname}: refused, ${refusal}; the control endpoints answer only callers on this machine`;
+      return send(req, res, jsonAnswer(403, clientError(403, message)), false);
+    }
+    // CORS headers only for a page that sent an Origin (a loopback one, by now), so it can read the answer.
+    const cors = options.cors && req.headers.origin !== undefined;
+    const answer = (result: Answer) => send(req, res, result, cors);
     const what = url.pathname.slice(CONTROL_PREFIX.length);
     const session = url.searchParams.get('session') ?? undefined;
-    if (method === 'OPTIONS') {
-      return send(req, res, {
-        status: 204,
-        headers: { 'access-control-allow-methods': 'GET, POST, OPTIONS' },
-        body: Buffer.alloc(0),
-      });
-    }
-    if (what === '/ready' && method === 'GET') return send(req, res, jsonAnswer(200, { ready: true, mode }));
-    if (what === '/requests' && method === 'GET') return send(req, res, jsonAnswer(200, journal.list(session)));
+    const noContent = { status: 204, headers: {}, body: Buffer.alloc(0) };
+    if (method === 'OPTIONS') return answer({ ...noContent, headers: { 'access-control-allow-methods': 'GET, POST, OPTIONS' } });
+    if (what === '/ready' && method === 'GET') return answer(jsonAnswer(200, { ready: true, mode }));
+    if (what === '/requests' && method === 'GET') return answer(jsonAnswer(200, journal.list(session)));
     if (what === '/reset' && method === 'POST') {
       reset(session);
-      return send(req, res, { status: 204, headers: {}, body: Buffer.alloc(0) });
+      return answer(noContent);
     }
     if (what === '/scenarios' && method === 'GET') {
-      return send(
-        req,
-        res,
-        jsonAnswer(
-          200,
-          [...registry.values()].map(({ name, description, options: o }) => ({ name, description, options: o })),
-        ),
-      );
+      return answer(jsonAnswer(200, [...registry.values()].map(({ name, description, options: o }) => ({ name, description, options: o }))));
     }
-    return send(
-      req,
-      res,
+    return answer(
       jsonAnswer(404, clientError(404, `${method} ${url.pathname}: no such control endpoint; there are GET ${CONTROL_PREFIX}/ready, GET ${CONTROL_PREFIX}/requests, POST ${CONTROL_PREFIX}/reset and GET ${CONTROL_PREFIX}/scenarios`)),
     );
   }

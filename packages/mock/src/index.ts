@@ -296,6 +296,7 @@ export async function startProxyServer(options: ProxyServerOptions): Promise<Pro
   const server = await frontOn(caller, prism, {
     mode: 'proxy',
     prism,
+    upstream,
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 0,
     cors,

@@ -10,7 +10,7 @@ export interface RecordedRequest {
   method: string;
   /** The path without the query, e.g. '/docgen_batches'. */
   path: string;
-  /** Query parameters; a repeated one is an array. */
+  /** Query parameters; a repeated one is an array; access_token, refresh_token and client_secret redacted. */
   query: Record<string, string | string[]>;
   /** Headers with lower-case names; Authorization (and Proxy-Authorization, Cookie) redacted. */
   headers: Record<string, string>;
@@ -27,12 +27,30 @@ export interface RecordedRequest {
 }
 
 const REDACTED = new Set(['authorization', 'proxy-authorization', 'cookie']);
+/** Query parameters that carry credentials (an OAuth token can be sent as ?access_token=). */
+const SECRET_QUERY = new Set(['access_token', 'refresh_token', 'client_secret']);
 
 /** Keeps the scheme ('Bearer') so a test can still see that a bearer token was sent. */
 export function redactHeader(name: string, value: string): string {
   if (!REDACTED.has(name)) return value;
   const scheme = /^(\S+)\s+\S/.exec(value)?.[1];
   return scheme ? `${scheme} [REDACTED]` : '[REDACTED]';
+}
+
+export function redactQueryValue(name: string, value: string): string {
+  return SECRET_QUERY.has(name.toLowerCase()) ? '[REDACTED]' : value;
+}
+
+const SECRET_NAMES = [...REDACTED, ...SECRET_QUERY].join('|');
+// No \b before the names: Prism writes a header as `\tauthorization: …` inside a JSON string.
+/** `name: value` and `"name":"value"`: the value runs to the closing quote or the line's end. */
+const NAMED_SECRET = new RegExp(`(${SECRET_NAMES})("?\\s*:\\s*"?)[^"\\\\\\n]*`, 'gi');
+/** `name=value` in a URL. */
+const QUERY_SECRET = new RegExp(`(${SECRET_NAMES})=[^&#\\s"\\\\]*`, 'gi');
+
+/** A log line with the credentials in it blanked, in the forms Prism writes them. */
+export function redactText(text: string): string {
+  return text.replace(NAMED_SECRET, '$1$2[REDACTED]').replace(QUERY_SECRET, '$1=[REDACTED]');
 }
 
 export class Journal {

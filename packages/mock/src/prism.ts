@@ -13,6 +13,7 @@ import { getHttpOperationsFromSpec } from '@stoplight/prism-http';
 import type { IHttpConfig } from '@stoplight/prism-http';
 import { createServer } from '@stoplight/prism-http-server';
 
+import { redactText } from './journal.js';
 import type { MockLogLevel } from './log-levels.js';
 
 export type HttpOperations = Awaited<ReturnType<typeof getHttpOperationsFromSpec>>;
@@ -122,7 +123,6 @@ export function resolveSpec(spec: string | undefined, caller: string): string {
 interface PinoLike {
   (options: object, destination?: unknown): { child(bindings: object): unknown };
   levels: { values: Record<string, number> };
-  destination(fd: number): unknown;
 }
 
 /**
@@ -139,7 +139,9 @@ function createPrismLogger(level: MockLogLevel): never {
     level,
     timestamp: false,
   };
-  const logger = level === 'silent' ? pino(options) : pino(options, pino.destination(2));
+  // Prism logs every request's headers and URL, bearer token and ?access_token= included.
+  const stderr = { write: (line: string) => process.stderr.write(redactText(line)) };
+  const logger = level === 'silent' ? pino(options) : pino(options, stderr);
   return logger.child({ name: 'HTTP SERVER' }) as never;
 }
 

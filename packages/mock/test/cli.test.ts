@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
+import { closedPort } from '../../../test/helpers/fault-server.js';
 import { example } from '../../../test/helpers/spec.js';
 import { formatViolation, startProxyServer, type ContractViolation } from '../src/index.js';
 import { BOX_HEADERS, CLI, spawnNode, tryConnect, waitUntilClosed, type Spawned } from './helpers.js';
@@ -19,6 +20,12 @@ function cli(...args: string[]): Spawned {
   const s = spawnNode([CLI, ...args]);
   spawned.push(s);
   return s;
+}
+
+/** Waits (5 s at most) until the process wrote a match of the pattern to stderr. */
+async function stderrUntil(s: Spawned, pattern: RegExp): Promise<void> {
+  for (let i = 0; i < 100 && !pattern.test(s.stderr()); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  expect(s.stderr()).toMatch(pattern);
 }
 
 async function listening(s: Spawned): Promise<{ url: string; port: number }> {
@@ -52,6 +59,19 @@ describe('box-docgen-mock serve', () => {
     s.child.kill('SIGTERM');
     expect(await s.exited).toEqual({ code: 0, signal: null });
     expect(await tryConnect(port)).toBe('ECONNREFUSED');
+  });
+
+  it('keeps tokens out of its request lines and of Prism\'s log (--log-level debug)', async () => {
+    const s = cli('serve', '--port', '0', '--log-level', 'debug');
+    const { url } = await listening(s);
+    const headers = { ...BOX_HEADERS, authorization: 'Bearer header-secret', cookie: 'session=cookie-secret' };
+    await (await fetch(`${url}/docgen_templates?limit=2&access_token=query-secret`, { headers })).arrayBuffer();
+    await s.waitFor(/GET \/docgen_templates\?limit=2&access_token=%5BREDACTED%5D → 200/);
+    await stderrUntil(s, /Request received/);
+    s.child.kill('SIGTERM');
+    await s.exited;
+    expect(s.stderr()).toContain('[REDACTED]');
+    for (const secret of ['header-secret', 'cookie-secret', 'query-secret']) expect(s.stdout() + s.stderr()).not.toContain(secret);
   });
 
   it('prints only the URL with --quiet', async () => {
@@ -149,6 +169,19 @@ describe('box-docgen-mock proxy <upstream>', () => {
     expect(await s.exited).toEqual({ code: 0, signal: null });
     expect(s.stdout()).toMatch(/box-docgen-mock: 3 contract violations in 3 requests/);
     expect(await tryConnect(port)).toBe('ECONNREFUSED');
+  });
+
+  it('answers 502 for an upstream that refuses, and logs the failure without the token in its URL', async () => {
+    const s = cli('proxy', `http://127.0.0.1:${await closedPort()}/2.0`, '--port', '0', '--log-level', 'error');
+    const { url } = await listening(s);
+    const failed = await fetch(`${url}/docgen_jobs/1?access_token=query-secret`, { headers: { ...BOX_HEADERS, authorization: 'Bearer header-secret' } });
+    expect(failed.status).toBe(502);
+    expect(((await failed.json()) as { message: string }).message).toMatch(/the upstream 127\.0\.0\.1:\d+ failed: connection refused/);
+    await s.waitFor(/ok GET \/docgen_jobs\/1\?access_token=%5BREDACTED%5D → 502/);
+    await stderrUntil(s, /ECONNREFUSED/);
+    s.child.kill('SIGTERM');
+    await s.exited;
+    for (const secret of ['header-secret', 'query-secret']) expect(s.stdout() + s.stderr()).not.toContain(secret);
   });
 
   it('passes everything through with --no-errors and still reports', async () => {

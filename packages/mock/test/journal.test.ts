@@ -48,6 +48,16 @@ describe('mock.requests()', () => {
     expect(JSON.stringify(requests)).not.toContain('very-secret-token');
   });
 
+  it('redacts a token sent in the query (access_token=, refresh_token=), also over HTTP', async () => {
+    await mock.reset();
+    const url = `${mock.url}/docgen_templates?limit=2&access_token=query-secret&Refresh_Token=refresh-secret`;
+    await (await fetch(url, { headers: BOX_HEADERS })).arrayBuffer();
+    const [entry] = await mock.requests();
+    expect(entry!.query).toEqual({ limit: '2', access_token: '[REDACTED]', Refresh_Token: '[REDACTED]' });
+    const overHttp = JSON.stringify(await connectMockServer(mock.url).requests());
+    for (const secret of ['query-secret', 'refresh-secret']) expect(overHttp).not.toContain(secret);
+  });
+
   it('keeps a repeated query parameter as an array, and a non-JSON body as text', async () => {
     await mock.reset();
     await (await fetch(`${mock.url}/docgen_jobs?marker=a&marker=b`, { headers: BOX_HEADERS })).arrayBuffer();
