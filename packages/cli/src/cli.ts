@@ -15,6 +15,7 @@ import { generate, parseShard, RefusedError, TokenError, UsageError, type Genera
 import { LedgerError } from './ledger.js';
 import { NamePatternError } from './name-pattern.js';
 import { createProgress, progressMode, type Progress } from './progress.js';
+import { redact, redactStream, rememberTokens, safeText, safeValue } from './redact.js';
 import { reportFormatOf, writeReport, type ReportSummary } from './report.js';
 import { formatOf, InputError } from './rows.js';
 
@@ -201,15 +202,16 @@ export function tokenFromCommand(command: string, env: Record<string, string | u
   };
 }
 
+/** The token, remembered (redact.ts) so that no output can carry it. */
 function tokenSource(v: Values, env: Record<string, string | undefined>): TokenSource {
   const command = str(v, 'token-command');
   if (command !== undefined) {
     if (!command.trim()) throw new UsageError('--token-command is empty');
-    return tokenFromCommand(command, env);
+    return rememberTokens(tokenFromCommand(command, env));
   }
   const token = env.BOX_DEVELOPER_TOKEN?.trim();
   if (!token) throw new UsageError('no token: set BOX_DEVELOPER_TOKEN, or pass --token-command "<a command that prints a token>"');
-  return token;
+  return rememberTokens(token);
 }
 
 function client(v: Values, io: Io, log: (line: string) => void): { docgen: DocGenClient; token: TokenSource } {
@@ -218,10 +220,10 @@ function client(v: Values, io: Io, log: (line: string) => void): { docgen: DocGe
   if (baseUrl !== undefined && !URL.canParse(baseUrl)) throw new UsageError(`--base-url "${baseUrl}" is not an absolute URL`);
   const logger: Logger | undefined = v.verbose
     ? {
-        debug: (m) => log(`debug: ${m}`),
-        info: (m) => log(`info: ${m}`),
-        warn: (m) => log(`warn: ${m}`),
-        error: (m) => log(`error: ${m}`),
+        debug: (m) => log(safeText(`debug: ${m}`)),
+        info: (m) => log(safeText(`info: ${m}`)),
+        warn: (m) => log(safeText(`warn: ${m}`)),
+        error: (m) => log(safeText(`error: ${m}`)),
       }
     : undefined;
   const docgen = createDocGenClient({
@@ -344,7 +346,7 @@ async function runGenerate(args: string[], io: Io): Promise<number> {
   }
 
   const code = generateExit(summary);
-  if (json) io.stdout.write(`${JSON.stringify({ command: 'generate', exitCode: code, ...summary }, null, 2)}\n`);
+  if (json) io.stdout.write(`${JSON.stringify(safeValue({ command: 'generate', exitCode: code, ...summary }), null, 2)}\n`);
   else printGenerate(io, summary);
   return code;
 }
@@ -436,7 +438,7 @@ async function runReport(args: string[], io: Io): Promise<number> {
     stops.dispose();
   }
   const code = summary.failed > 0 || (v.wait && summary.unfinished > 0) ? EXIT.failed : summary.unknown > 0 ? EXIT.unknown : EXIT.ok;
-  if (json) io.stdout.write(`${JSON.stringify({ command: 'report', exitCode: code, ...summary }, null, 2)}\n`);
+  if (json) io.stdout.write(`${JSON.stringify(safeValue({ command: 'report', exitCode: code, ...summary }), null, 2)}\n`);
   else if (output === '-') {
     const statuses = Object.entries(summary.statuses).map(([s, n]) => `${n} ${s}`).join(', ');
     io.stderr.write(`${summary.rows} rows from ${summary.ledgers.length} ledger(s)${statuses ? `: ${statuses}` : ''}\n`);
@@ -502,7 +504,9 @@ function version(): string {
 }
 
 /** Runs one command line; resolves to the exit code. Never calls process.exit. */
-export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+export async function main(argv: string[], given: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+  // Whatever reaches the terminal passes redact.ts first.
+  const io: Io = { ...given, stdout: redactStream(given.stdout), stderr: redactStream(given.stderr) };
   const [command, ...rest] = argv;
   const json = rest.includes('--json');
   try {
@@ -541,12 +545,12 @@ function fail(io: Io, error: unknown, json: boolean): number {
     error instanceof LedgerError ||
     error instanceof TokenError;
   const code = usage ? EXIT.usage : EXIT.failed;
-  const details = error instanceof RefusedError ? error.details : [];
-  const message = error instanceof Error ? error.message : String(error);
+  const details = (error instanceof RefusedError ? error.details : []).map(safeText);
+  const message = safeText(error instanceof Error ? error.message : String(error));
   if (json) {
     const kind = error instanceof Error ? error.name : 'Error';
-    const extra = error instanceof DocGenError && 'toJSON' in error ? { error: (error as unknown as { toJSON(): unknown }).toJSON() } : {};
-    io.stdout.write(`${JSON.stringify({ exitCode: code, kind, message, details, ...extra }, null, 2)}\n`);
+    const extra = error instanceof DocGenError ? { error: error.toJSON() } : {};
+    io.stdout.write(`${JSON.stringify(safeValue({ exitCode: code, kind, message, details, ...extra }), null, 2)}\n`);
   }
   io.stderr.write(`box-docgen: ${message}\n`);
   for (const detail of details) io.stderr.write(`  ${detail}\n`);
@@ -571,7 +575,7 @@ if (isEntry()) {
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(`box-docgen: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.stderr.write(`box-docgen: ${redact(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
       process.exitCode = EXIT.failed;
     },
   );

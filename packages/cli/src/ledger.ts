@@ -19,6 +19,7 @@ import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readFileSync, re
 import { createReadStream } from 'node:fs';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
+import { safeValue } from './redact.js';
 
 export const LEDGER_VERSION = 1;
 
@@ -308,7 +309,8 @@ export class LedgerWriter {
 
   append(record: LedgerRecord): void {
     if (this.fd < 0) throw new LedgerError(`the ledger ${this.path} is closed`);
-    writeSync(this.fd, `${JSON.stringify(record)}\n`);
+    // Error texts come from the server: redacted and cut before they are kept for good.
+    writeSync(this.fd, `${JSON.stringify(safeValue(record))}\n`);
     fsyncSync(this.fd);
   }
 

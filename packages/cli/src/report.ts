@@ -17,6 +17,7 @@ import type { DocGenClient, DocGenJob } from '@box-docgen/client';
 import { DocGenWaitTimeoutError } from '@box-docgen/client';
 import { ledgerRecords, loadLedgers, RowState, type IntentRecord, type LedgerState } from './ledger.js';
 import type { Progress } from './progress.js';
+import { redactValue, safeText } from './redact.js';
 
 export type ReportFormat = 'csv' | 'jsonl';
 
@@ -142,7 +143,10 @@ export async function writeReport(options: ReportOptions): Promise<ReportSummary
   if (options.format === 'csv') await write(`${REPORT_COLUMNS.join(',')}\n`);
 
   const emit = async (lines: ReportLine[]) => {
-    for (const line of lines) {
+    for (const raw of lines) {
+      // No token in any cell. Server texts were also cut (safeText) where they were read, before a hint
+      // is added to them, so the note of what was cut survives.
+      const line = redactValue(raw);
       summary.rows++;
       summary.statuses[line.status] = (summary.statuses[line.status] ?? 0) + 1;
       await write(options.format === 'csv' ? csvLine(line) : `${JSON.stringify(line)}\n`);
@@ -173,7 +177,7 @@ export async function writeReport(options: ReportOptions): Promise<ReportSummary
     } catch (error) {
       if (options.signal?.aborted) throw error;
       if (error instanceof DocGenWaitTimeoutError) return { jobs: error.jobs as DocGenJob[], timedOut: true, error: error.message };
-      return { jobs: [], error: (error as Error).message };
+      return { jobs: [], error: safeText((error as Error).message) };
     }
   };
 
@@ -201,7 +205,7 @@ export async function writeReport(options: ReportOptions): Promise<ReportSummary
         if (record.t === 'invalid') {
           const lines = record.rows
             .filter((row) => rows.get(row.i) === RowState.Invalid)
-            .map((row) => line(row.i, row.line, '', shardOfLedger, { status: 'invalid', errors: [row.error] }));
+            .map((row) => line(row.i, row.line, '', shardOfLedger, { status: 'invalid', errors: [safeText(row.error)] }));
           enqueue(Promise.resolve(lines));
           await drain(windowSize);
           continue;
@@ -258,7 +262,7 @@ export async function writeReport(options: ReportOptions): Promise<ReportSummary
     const mine = record.rows.map((row, position) => ({ row, position })).filter(({ row }) => rows.ref[row.i] === index);
     if (entry.outcome === 'unknown') {
       summary.unknown += mine.length;
-      const why = entry.error ?? 'the outcome of the request is unknown';
+      const why = safeText(entry.error ?? 'the outcome of the request is unknown');
       return mine.map(({ row }) =>
         line(row.i, row.line, row.name, shard, {
           status: 'outcome_unknown',
@@ -269,7 +273,7 @@ export async function writeReport(options: ReportOptions): Promise<ReportSummary
     if (entry.outcome === 'failed') {
       summary.failed += mine.length;
       return mine.map(({ row }) =>
-        line(row.i, row.line, row.name, shard, { status: 'submit_failed', errors: [`${entry.error ?? 'the request failed'}; a rerun of generate submits it again`] }),
+        line(row.i, row.line, row.name, shard, { status: 'submit_failed', errors: [`${safeText(entry.error ?? 'the request failed')}; a rerun of generate submits it again`] }),
       );
     }
     // Submitted.
@@ -312,7 +316,7 @@ export async function writeReport(options: ReportOptions): Promise<ReportSummary
       const job = found.jobs[position]!;
       if (BAD_JOB.has(job.status)) summary.failed++;
       else if (!FINISHED.has(job.status)) summary.unfinished++;
-      const errors = [...(job.failures?.errors ?? [])];
+      const errors = (job.failures?.errors ?? []).map((text) => safeText(text));
       if (found.timedOut && !FINISHED.has(job.status)) errors.push(found.error!);
       return line(row.i, row.line, row.name, shard, {
         batch_id: batchId,
@@ -320,7 +324,7 @@ export async function writeReport(options: ReportOptions): Promise<ReportSummary
         status: job.status,
         output_file_id: job.output_file?.id ?? '',
         errors,
-        warnings: [...(job.failures?.warnings ?? [])],
+        warnings: (job.failures?.warnings ?? []).map((text) => safeText(text)),
       });
     });
   }
