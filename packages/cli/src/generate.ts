@@ -14,7 +14,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { DocGenBatchCreateRequest, DocGenClient } from '@box-docgen/client';
 import { DocGenApiError, DocGenConnectionError, DocGenValidationError } from '@box-docgen/client';
-import { LedgerWriter, loadLedgers, lockLedger, LEDGER_VERSION, RowState, type IntentRow, type LedgerState, type RunRecord } from './ledger.js';
+import { LedgerWriter, loadLedgers, LEDGER_VERSION, RowState, type IntentRow, type LedgerState, type RunRecord } from './ledger.js';
+import { lockLedger } from './ledger-lock.js';
 import { compileNamePattern, type NamePattern } from './name-pattern.js';
 import type { Progress } from './progress.js';
 import { readRows, type InputFormat, type Row } from './rows.js';
