@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // box-docgen: argv parsing (node:util parseArgs), the token, the client, dispatch, exit codes.
 //
-// Exit codes: 0 done · 1 something failed (a job, a submission, a request) · 2 bad usage,
+// Exit codes: 0 done · 1 something failed (a job, a submission, a request), or a report left
+// incomplete after --wait (rows unfinished or not matched to jobs) · 2 bad usage,
 // bad input or a refused run (nothing sent) · 3 done, but some rows have an unknown outcome ·
 // 130 stopped by SIGINT · 143 stopped by SIGTERM.
 import { execFile } from 'node:child_process';
@@ -346,21 +347,32 @@ async function runGenerate(args: string[], io: Io): Promise<number> {
   }
 
   const code = generateExit(summary);
-  if (json) io.stdout.write(`${JSON.stringify(safeValue({ command: 'generate', exitCode: code, ...summary }), null, 2)}\n`);
-  else printGenerate(io, summary);
+  if (json) {
+    io.stdout.write(`${JSON.stringify(safeValue({ command: 'generate', exitCode: code, ...summary }), null, 2)}\n`);
+    if (summary.report?.unmapped) io.stderr.write(`box-docgen: ${unmappedNote(summary.report)}\n`);
+  } else printGenerate(io, summary);
   return code;
 }
 
 export function generateExit(s: GenerateSummary): number {
   if (s.interrupted) return signalExit(s.interrupted);
-  // With --wait, a job still unfinished when the wait gave up is a failure to complete.
-  if (s.failed.rows > 0 || s.stopped !== null || (s.report && (s.report.failed > 0 || s.report.unfinished > 0))) return EXIT.failed;
+  if (s.failed.rows > 0 || s.stopped !== null || (s.report && (s.report.failed > 0 || incomplete(s.report)))) return EXIT.failed;
   if (s.unknown.rows > 0 || s.unknownSkipped > 0 || (s.report && s.report.unknown > 0)) return EXIT.unknown;
   return EXIT.ok;
 }
 
+/** After waiting, a row still unfinished or not matched to a job is a failure to complete. */
+const incomplete = (r: ReportSummary) => r.unfinished > 0 || r.unmapped > 0;
+
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const batches = (n: number) => plural(n, 'batch', 'batches');
+
+function unmappedNote(r: ReportSummary): string {
+  return (
+    `the report is incomplete: ${plural(r.unmapped, 'row')} could not be matched to jobs, because ${batches(r.unmappedBatches)} listed a different number of jobs than rows; ` +
+    'their rows are reported by batch (box-docgen report <ledger> --wait may match them later)'
+  );
+}
 
 function printGenerate(io: Io, s: GenerateSummary): void {
   const out = (label: string, text: string) => io.stdout.write(`${label.padEnd(11)}${text}\n`);
@@ -386,9 +398,7 @@ function printReport(io: Io, r: ReportSummary): void {
     .map(([status, n]) => `${n} ${status}`)
     .join(', ');
   out('report', `${r.output === '-' ? 'stdout' : r.output}: ${plural(r.rows, 'row')}${statuses ? ` (${statuses})` : ''}`);
-  if (r.unmappedBatches) {
-    out('', `${batches(r.unmappedBatches)} listed a different number of jobs than rows; ${r.unmappedBatches === 1 ? 'its' : 'their'} rows are reported by batch`);
-  }
+  if (r.unmapped) out('', unmappedNote(r));
   if (r.unfinished) out('', `${plural(r.unfinished, 'row')} whose jobs had not finished`);
   if (r.notSubmitted) out('', `${plural(r.notSubmitted, 'row')} of the input not in the ledger yet (rerun generate)`);
   for (const warning of r.warnings) out('warning', warning);
@@ -437,12 +447,15 @@ async function runReport(args: string[], io: Io): Promise<number> {
     progress.stop();
     stops.dispose();
   }
-  const code = summary.failed > 0 || (v.wait && summary.unfinished > 0) ? EXIT.failed : summary.unknown > 0 ? EXIT.unknown : EXIT.ok;
-  if (json) io.stdout.write(`${JSON.stringify(safeValue({ command: 'report', exitCode: code, ...summary }), null, 2)}\n`);
-  else if (output === '-') {
+  const code = summary.failed > 0 || (v.wait && incomplete(summary)) ? EXIT.failed : summary.unknown > 0 ? EXIT.unknown : EXIT.ok;
+  if (json) {
+    io.stdout.write(`${JSON.stringify(safeValue({ command: 'report', exitCode: code, ...summary }), null, 2)}\n`);
+    if (summary.unmapped) io.stderr.write(`box-docgen: ${unmappedNote(summary)}\n`);
+  } else if (output === '-') {
     const statuses = Object.entries(summary.statuses).map(([s, n]) => `${n} ${s}`).join(', ');
     io.stderr.write(`${summary.rows} rows from ${summary.ledgers.length} ledger(s)${statuses ? `: ${statuses}` : ''}\n`);
     if (summary.notSubmitted) io.stderr.write(`${summary.notSubmitted} rows of the input are not in the ledgers yet\n`);
+    if (summary.unmapped) io.stderr.write(`${unmappedNote(summary)}\n`);
     for (const warning of summary.warnings) io.stderr.write(`warning: ${warning}\n`);
   } else printReport(io, summary);
   return code;

@@ -71,6 +71,8 @@ export interface ReportSummary {
   unfinished: number;
   /** Batches whose job count differs from their row count. */
   unmappedBatches: number;
+  /** The rows of those batches: not matched to a job, so the report is incomplete. */
+  unmapped: number;
   /** Rows the runs were given but the ledgers do not account for (not submitted yet). */
   notSubmitted: number;
   conflicts: number;
@@ -106,6 +108,7 @@ export async function writeReport(options: ReportOptions): Promise<ReportSummary
     unknown: 0,
     unfinished: 0,
     unmappedBatches: 0,
+    unmapped: 0,
     notSubmitted: 0,
     conflicts: state.conflictCount,
     warnings: [...state.warnings],
@@ -305,6 +308,7 @@ export async function writeReport(options: ReportOptions): Promise<ReportSummary
     }
     if (found.jobs.length !== record.rows.length) {
       summary.unmappedBatches++;
+      summary.unmapped += mine.length;
       const bad = found.jobs.some((job) => BAD_JOB.has(job.status));
       const unfinished = found.jobs.length === 0 || found.jobs.some((job) => !FINISHED.has(job.status));
       if (bad) summary.failed += mine.length;
