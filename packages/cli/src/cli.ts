@@ -12,6 +12,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createDocGenClient, DocGenError, type DocGenClient, type Logger, type TokenSource } from '@box-docgen/client';
 import { jobsGet, jobsList } from './commands/jobs.js';
 import { templatesList, templatesMark, templatesTags, templatesUnmark } from './commands/templates.js';
+import { encodingOf } from './decode.js';
 import { generate, parseShard, RefusedError, TokenError, UsageError, type GenerateSummary } from './generate.js';
 import { LedgerError } from './ledger.js';
 import { NamePatternError } from './name-pattern.js';
@@ -35,7 +36,7 @@ const USAGE = `box-docgen — bulk document generation with Box Doc Gen
 usage:
   box-docgen generate --template <file_id> --folder <folder_id> --data <rows.csv|rows.jsonl>
                       --name '<pattern, e.g. PO {order.id} {vendor.company}>' --output-type pdf|docx
-                      [--batch-size N] [--concurrency N] [--state FILE] [--shard K/N]
+                      [--encoding utf8|latin1] [--batch-size N] [--concurrency N] [--state FILE] [--shard K/N]
                       [--skip-invalid] [--retry-unknown] [--wait] [--report FILE] [--json]
   box-docgen report [LEDGER ...] [--state LEDGER ...] [--output FILE|-] [--wait] [--offline] [--json]
   box-docgen jobs list [--template ID | --batch ID] [--max N] [--json]
@@ -49,6 +50,8 @@ generate:
   --data FILE            CSV with a header row (a dot in a column name nests: order.id, vendor.company;
                          products.0.name makes an array) or JSONL (one JSON object per line)
   --format csv|jsonl     when the file name does not tell (.csv, .jsonl, .ndjson)
+  --encoding utf8|latin1 how the file's bytes are read (default utf8: bytes that are not UTF-8 are
+                         an error naming the line; latin1 reads Latin-1 / Windows-1252)
   --name PATTERN         file name of each document; {path} reads the row, {{ }} are literal braces
   --template-version ID  pin a version of the template
   --batch-size N         rows per request (default 25, at most 1000)
@@ -96,6 +99,7 @@ const GENERATE: ParseArgsConfig['options'] = {
   folder: { type: 'string' },
   data: { type: 'string' },
   format: { type: 'string' },
+  encoding: { type: 'string' },
   name: { type: 'string' },
   'output-type': { type: 'string' },
   'batch-size': { type: 'string' },
@@ -291,6 +295,7 @@ async function runGenerate(args: string[], io: Io): Promise<number> {
   if (data === '-') throw new UsageError('--data - (stdin) cannot work: generate reads the input twice (validation, then submission); give a file');
   if (!existsSync(data) || !statSync(data).isFile()) throw new UsageError(`--data ${data}: no such file`);
   const format = formatOf(data, str(v, 'format'));
+  const encoding = encodingOf(str(v, 'encoding'));
   const outputType = required(v, 'output-type');
   if (outputType !== 'pdf' && outputType !== 'docx') throw new UsageError(`--output-type must be pdf or docx, got "${outputType}"`);
   const shardText = str(v, 'shard');
@@ -325,6 +330,7 @@ async function runGenerate(args: string[], io: Io): Promise<number> {
       outputType,
       data,
       format,
+      encoding,
       name,
       batchSize,
       concurrency,
