@@ -338,8 +338,13 @@ function line(row: number, lineNumber: number, name: string, shard: string, rest
   return { row, line: lineNumber, name, shard, batch_id: '', job_id: '', status: '', output_file_id: '', errors: [], warnings: [], ...rest };
 }
 
+/**
+ * One CSV cell. A text cell starting with = + - @, a tab or a CR is a formula to a spreadsheet
+ * (names and error messages come from users and servers), so it gets a leading ' (OWASP's
+ * advice for CSV injection); numbers are written as they are.
+ */
 export function csvField(value: string | number): string {
-  const text = String(value);
+  const text = typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
