@@ -22,7 +22,6 @@ export interface Row {
   error?: string;
 }
 
-
 export function formatOf(path: string, format?: string): InputFormat {
   if (format !== undefined) {
     if (format === 'csv' || format === 'jsonl') return format;
