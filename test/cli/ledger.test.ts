@@ -2,6 +2,7 @@
 // unknown), torn last lines, damage in the middle, and the lock.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { LedgerError, LedgerWriter, loadLedgers, lockLedger, RowState } from '@box-docgen/cli';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from './support.js';
@@ -114,7 +115,7 @@ describe('LedgerWriter and the lock', () => {
     }
     // The holder is gone now: the lock is stale.
     const release = lockLedger(file);
-    expect(readFileSync(`${file}.lock`, 'utf8').trim()).toBe(String(process.pid));
+    expect(JSON.parse(readFileSync(`${file}.lock`, 'utf8'))).toMatchObject({ pid: process.pid, host: hostname(), id: expect.stringMatching(/^[0-9a-f]{16}$/) });
     release();
     expect(existsSync(`${file}.lock`)).toBe(false);
   });

@@ -1,7 +1,7 @@
 // Shared pieces of the CLI tests: run the built CLI as a real child process, temp dirs,
 // sample inputs, and reading what the mock received from its journal.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -146,4 +146,42 @@ export function parseCsv(text: string): Record<string, string>[] {
   }
   const [header, ...data] = rows;
   return data.map((cells) => Object.fromEntries(header!.map((name, i) => [name, cells[i] ?? ''])));
+}
+
+/** Every file under `dir` (recursively) with its text: what the CLI left on disk. */
+export function filesUnder(dir: string): { path: string; text: string }[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => {
+      const path = join(entry.parentPath, entry.name);
+      return { path, text: readFileSync(path, 'utf8') };
+    });
+}
+
+/** A ClientError body, as Box sends it. */
+export const clientError = (status: number, message: string) => ({
+  type: 'error',
+  status,
+  code: status >= 500 ? 'internal_server_error' : 'bad_request',
+  message,
+  context_info: null,
+  help_url: 'https://developer.box.com',
+  request_id: `req-${status}`,
+});
+
+/** A page of `n` jobs of batch `batch`, all with `status`. */
+export function jobsPage(batch: string, n: number, status = 'completed') {
+  const entries = Array.from({ length: n }, (_, i) => ({
+    id: `${batch}${String(i).padStart(4, '0')}`,
+    type: 'docgen_job',
+    batch: { id: batch, type: 'docgen_batch' },
+    template_file: { id: TEMPLATE, type: 'file' },
+    template_file_version: { id: '1652298017', type: 'file_version' },
+    status,
+    output_type: 'pdf',
+    output_file: { id: `9${batch}${i}`, type: 'file' },
+    output_file_version: { id: `8${batch}${i}`, type: 'file_version' },
+    failures: null,
+  }));
+  return { entries, limit: 1000, next_marker: null, prev_marker: null };
 }

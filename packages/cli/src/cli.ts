@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // box-docgen: argv parsing (node:util parseArgs), the token, the client, dispatch, exit codes.
 //
-// Exit codes: 0 done · 1 something failed (a job, a submission, a request) · 2 bad usage,
+// Exit codes: 0 done · 1 something failed (a job, a submission, a request), or a report left
+// incomplete after --wait (rows unfinished or not matched to jobs) · 2 bad usage,
 // bad input or a refused run (nothing sent) · 3 done, but some rows have an unknown outcome ·
 // 130 stopped by SIGINT · 143 stopped by SIGTERM.
 import { execFile } from 'node:child_process';
@@ -11,10 +12,12 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createDocGenClient, DocGenError, endpoints, type DocGenClient, type Logger, type OutputType, type TokenSource } from '@box-docgen/client';
 import { jobsGet, jobsList } from './commands/jobs.js';
 import { templatesList, templatesMark, templatesTags, templatesUnmark } from './commands/templates.js';
+import { encodingOf } from './decode.js';
 import { generate, parseShard, RefusedError, TokenError, UsageError, type GenerateSummary } from './generate.js';
 import { LedgerError } from './ledger.js';
 import { NamePatternError } from './name-pattern.js';
 import { createProgress, progressMode, type Progress } from './progress.js';
+import { redact, redactStream, rememberTokens, safeText, safeValue } from './redact.js';
 import { reportFormatOf, writeReport, type ReportSummary } from './report.js';
 import { formatOf, InputError } from './rows.js';
 
@@ -33,7 +36,7 @@ const USAGE = `box-docgen — bulk document generation with Box Doc Gen
 usage:
   box-docgen generate --template <file_id> --folder <folder_id> --data <rows.csv|rows.jsonl>
                       --name '<pattern, e.g. PO {order.id} {vendor.company}>' --output-type pdf|docx
-                      [--batch-size N] [--concurrency N] [--state FILE] [--shard K/N]
+                      [--encoding utf8|latin1] [--batch-size N] [--concurrency N] [--state FILE] [--shard K/N]
                       [--skip-invalid] [--retry-unknown] [--wait] [--report FILE] [--json]
   box-docgen report [LEDGER ...] [--state LEDGER ...] [--output FILE|-] [--wait] [--offline] [--json]
   box-docgen jobs list [--template ID | --batch ID] [--max N] [--json]
@@ -47,6 +50,8 @@ generate:
   --data FILE            CSV with a header row (a dot in a column name nests: order.id, vendor.company;
                          products.0.name makes an array) or JSONL (one JSON object per line)
   --format csv|jsonl     when the file name does not tell (.csv, .jsonl, .ndjson)
+  --encoding utf8|latin1 how the file's bytes are read (default utf8: bytes that are not UTF-8 are
+                         an error naming the line; latin1 reads Latin-1 / Windows-1252)
   --name PATTERN         file name of each document; {path} reads the row, {{ }} are literal braces
   --template-version ID  pin a version of the template
   --batch-size N         rows per request (default 25, at most 1000)
@@ -94,6 +99,7 @@ const GENERATE: ParseArgsConfig['options'] = {
   folder: { type: 'string' },
   data: { type: 'string' },
   format: { type: 'string' },
+  encoding: { type: 'string' },
   name: { type: 'string' },
   'output-type': { type: 'string' },
   'batch-size': { type: 'string' },
@@ -201,15 +207,16 @@ export function tokenFromCommand(command: string, env: Record<string, string | u
   };
 }
 
+/** The token, remembered (redact.ts) so that no output can carry it. */
 function tokenSource(v: Values, env: Record<string, string | undefined>): TokenSource {
   const command = str(v, 'token-command');
   if (command !== undefined) {
     if (!command.trim()) throw new UsageError('--token-command is empty');
-    return tokenFromCommand(command, env);
+    return rememberTokens(tokenFromCommand(command, env));
   }
   const token = env.BOX_DEVELOPER_TOKEN?.trim();
   if (!token) throw new UsageError('no token: set BOX_DEVELOPER_TOKEN, or pass --token-command "<a command that prints a token>"');
-  return token;
+  return rememberTokens(token);
 }
 
 function client(v: Values, io: Io, log: (line: string) => void): { docgen: DocGenClient; token: TokenSource } {
@@ -218,10 +225,10 @@ function client(v: Values, io: Io, log: (line: string) => void): { docgen: DocGe
   if (baseUrl !== undefined && !URL.canParse(baseUrl)) throw new UsageError(`--base-url "${baseUrl}" is not an absolute URL`);
   const logger: Logger | undefined = v.verbose
     ? {
-        debug: (m) => log(`debug: ${m}`),
-        info: (m) => log(`info: ${m}`),
-        warn: (m) => log(`warn: ${m}`),
-        error: (m) => log(`error: ${m}`),
+        debug: (m) => log(safeText(`debug: ${m}`)),
+        info: (m) => log(safeText(`info: ${m}`)),
+        warn: (m) => log(safeText(`warn: ${m}`)),
+        error: (m) => log(safeText(`error: ${m}`)),
       }
     : undefined;
   const docgen = createDocGenClient({
@@ -288,6 +295,7 @@ async function runGenerate(args: string[], io: Io): Promise<number> {
   if (data === '-') throw new UsageError('--data - (stdin) cannot work: generate reads the input twice (validation, then submission); give a file');
   if (!existsSync(data) || !statSync(data).isFile()) throw new UsageError(`--data ${data}: no such file`);
   const format = formatOf(data, str(v, 'format'));
+  const encoding = encodingOf(str(v, 'encoding'));
   const given = required(v, 'output-type');
   // The formats the spec allows in a batch request.
   const formats: readonly OutputType[] = endpoints.createBatch.body.schema.properties.output_type.enum;
@@ -325,6 +333,7 @@ async function runGenerate(args: string[], io: Io): Promise<number> {
       outputType,
       data,
       format,
+      encoding,
       name,
       batchSize,
       concurrency,
@@ -347,21 +356,32 @@ async function runGenerate(args: string[], io: Io): Promise<number> {
   }
 
   const code = generateExit(summary);
-  if (json) io.stdout.write(`${JSON.stringify({ command: 'generate', exitCode: code, ...summary }, null, 2)}\n`);
-  else printGenerate(io, summary);
+  if (json) {
+    io.stdout.write(`${JSON.stringify(safeValue({ command: 'generate', exitCode: code, ...summary }), null, 2)}\n`);
+    if (summary.report?.unmapped) io.stderr.write(`box-docgen: ${unmappedNote(summary.report)}\n`);
+  } else printGenerate(io, summary);
   return code;
 }
 
 export function generateExit(s: GenerateSummary): number {
   if (s.interrupted) return signalExit(s.interrupted);
-  // With --wait, a job still unfinished when the wait gave up is a failure to complete.
-  if (s.failed.rows > 0 || s.stopped !== null || (s.report && (s.report.failed > 0 || s.report.unfinished > 0))) return EXIT.failed;
+  if (s.failed.rows > 0 || s.stopped !== null || (s.report && (s.report.failed > 0 || incomplete(s.report)))) return EXIT.failed;
   if (s.unknown.rows > 0 || s.unknownSkipped > 0 || (s.report && s.report.unknown > 0)) return EXIT.unknown;
   return EXIT.ok;
 }
 
+/** After waiting, a row still unfinished or not matched to a job is a failure to complete. */
+const incomplete = (r: ReportSummary) => r.unfinished > 0 || r.unmapped > 0;
+
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const batches = (n: number) => plural(n, 'batch', 'batches');
+
+function unmappedNote(r: ReportSummary): string {
+  return (
+    `the report is incomplete: ${plural(r.unmapped, 'row')} could not be matched to jobs, because ${batches(r.unmappedBatches)} listed a different number of jobs than rows; ` +
+    'their rows are reported by batch (box-docgen report <ledger> --wait may match them later)'
+  );
+}
 
 function printGenerate(io: Io, s: GenerateSummary): void {
   const out = (label: string, text: string) => io.stdout.write(`${label.padEnd(11)}${text}\n`);
@@ -387,9 +407,7 @@ function printReport(io: Io, r: ReportSummary): void {
     .map(([status, n]) => `${n} ${status}`)
     .join(', ');
   out('report', `${r.output === '-' ? 'stdout' : r.output}: ${plural(r.rows, 'row')}${statuses ? ` (${statuses})` : ''}`);
-  if (r.unmappedBatches) {
-    out('', `${batches(r.unmappedBatches)} listed a different number of jobs than rows; ${r.unmappedBatches === 1 ? 'its' : 'their'} rows are reported by batch`);
-  }
+  if (r.unmapped) out('', unmappedNote(r));
   if (r.unfinished) out('', `${plural(r.unfinished, 'row')} whose jobs had not finished`);
   if (r.notSubmitted) out('', `${plural(r.notSubmitted, 'row')} of the input not in the ledger yet (rerun generate)`);
   for (const warning of r.warnings) out('warning', warning);
@@ -438,12 +456,15 @@ async function runReport(args: string[], io: Io): Promise<number> {
     progress.stop();
     stops.dispose();
   }
-  const code = summary.failed > 0 || (v.wait && summary.unfinished > 0) ? EXIT.failed : summary.unknown > 0 ? EXIT.unknown : EXIT.ok;
-  if (json) io.stdout.write(`${JSON.stringify({ command: 'report', exitCode: code, ...summary }, null, 2)}\n`);
-  else if (output === '-') {
+  const code = summary.failed > 0 || (v.wait && incomplete(summary)) ? EXIT.failed : summary.unknown > 0 ? EXIT.unknown : EXIT.ok;
+  if (json) {
+    io.stdout.write(`${JSON.stringify(safeValue({ command: 'report', exitCode: code, ...summary }), null, 2)}\n`);
+    if (summary.unmapped) io.stderr.write(`box-docgen: ${unmappedNote(summary)}\n`);
+  } else if (output === '-') {
     const statuses = Object.entries(summary.statuses).map(([s, n]) => `${n} ${s}`).join(', ');
     io.stderr.write(`${summary.rows} rows from ${summary.ledgers.length} ledger(s)${statuses ? `: ${statuses}` : ''}\n`);
     if (summary.notSubmitted) io.stderr.write(`${summary.notSubmitted} rows of the input are not in the ledgers yet\n`);
+    if (summary.unmapped) io.stderr.write(`${unmappedNote(summary)}\n`);
     for (const warning of summary.warnings) io.stderr.write(`warning: ${warning}\n`);
   } else printReport(io, summary);
   return code;
@@ -505,7 +526,9 @@ function version(): string {
 }
 
 /** Runs one command line; resolves to the exit code. Never calls process.exit. */
-export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+export async function main(argv: string[], given: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+  // Whatever reaches the terminal passes redact.ts first.
+  const io: Io = { ...given, stdout: redactStream(given.stdout), stderr: redactStream(given.stderr) };
   const [command, ...rest] = argv;
   const json = rest.includes('--json');
   try {
@@ -544,12 +567,12 @@ function fail(io: Io, error: unknown, json: boolean): number {
     error instanceof LedgerError ||
     error instanceof TokenError;
   const code = usage ? EXIT.usage : EXIT.failed;
-  const details = error instanceof RefusedError ? error.details : [];
-  const message = error instanceof Error ? error.message : String(error);
+  const details = (error instanceof RefusedError ? error.details : []).map(safeText);
+  const message = safeText(error instanceof Error ? error.message : String(error));
   if (json) {
     const kind = error instanceof Error ? error.name : 'Error';
-    const extra = error instanceof DocGenError && 'toJSON' in error ? { error: (error as unknown as { toJSON(): unknown }).toJSON() } : {};
-    io.stdout.write(`${JSON.stringify({ exitCode: code, kind, message, details, ...extra }, null, 2)}\n`);
+    const extra = error instanceof DocGenError ? { error: error.toJSON() } : {};
+    io.stdout.write(`${JSON.stringify(safeValue({ exitCode: code, kind, message, details, ...extra }), null, 2)}\n`);
   }
   io.stderr.write(`box-docgen: ${message}\n`);
   for (const detail of details) io.stderr.write(`  ${detail}\n`);
@@ -574,7 +597,7 @@ if (isEntry()) {
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(`box-docgen: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.stderr.write(`box-docgen: ${redact(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
       process.exitCode = EXIT.failed;
     },
   );

@@ -14,9 +14,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { DocGenBatchCreateRequest, DocGenClient, OutputType } from '@box-docgen/client';
 import { DocGenApiError, DocGenConnectionError, DocGenValidationError } from '@box-docgen/client';
-import { LedgerWriter, loadLedgers, lockLedger, LEDGER_VERSION, RowState, type IntentRow, type LedgerState, type RunRecord } from './ledger.js';
+import { LedgerWriter, loadLedgers, LEDGER_VERSION, RowState, type IntentRow, type LedgerState, type RunRecord } from './ledger.js';
+import { lockLedger } from './ledger-lock.js';
 import { compileNamePattern, type NamePattern } from './name-pattern.js';
 import type { Progress } from './progress.js';
+import type { InputEncoding } from './decode.js';
 import { readRows, type InputFormat, type Row } from './rows.js';
 import { writeReport, type ReportFormat, type ReportSummary } from './report.js';
 
@@ -66,6 +68,8 @@ export interface GenerateOptions {
   outputType: OutputType;
   data: string;
   format: InputFormat;
+  /** How the input's bytes are read (default utf8; invalid bytes are an InputError). */
+  encoding?: InputEncoding;
   name: string;
   batchSize: number;
   concurrency: number;
@@ -179,7 +183,7 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       changedCount++;
       if (changed.length < 20) changed.push(message);
     };
-    for await (const row of readRows(o.data, o.format)) {
+    for await (const row of readRows(o.data, o.format, o.encoding)) {
       if (o.stop.aborted) break;
       summary.input.rows++;
       if ((summary.input.rows & 1023) === 0) o.progress.update({ read: summary.input.rows });
@@ -386,7 +390,7 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
     };
 
     try {
-      for await (const row of readRows(o.data, o.format)) {
+      for await (const row of readRows(o.data, o.format, o.encoding)) {
         if (stopped()) break;
         if (!inShard(row.index, o.shard)) continue;
         const prepared = prepareRow(row, pattern);

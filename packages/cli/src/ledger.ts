@@ -15,10 +15,11 @@
 //
 // Loaded state is kept compact (typed arrays indexed by row, about 13 bytes a row, plus one
 // small entry per batch), because a run of a million rows must not need a million objects.
-import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
 import { createReadStream } from 'node:fs';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
+import { safeValue } from './redact.js';
 
 export const LEDGER_VERSION = 1;
 
@@ -277,7 +278,7 @@ function apply(state: LedgerState, record: LedgerRecord, ledger: number, path: s
 
 /**
  * Appends records to a ledger, each with one write and an fsync, so a record is on disk
- * before the step it announces. Take the ledger's lock (lockLedger) first: two processes
+ * before the step it announces. Take the ledger's lock (ledger-lock.ts) first: two processes
  * must never write the same ledger.
  */
 export class LedgerWriter {
@@ -308,7 +309,8 @@ export class LedgerWriter {
 
   append(record: LedgerRecord): void {
     if (this.fd < 0) throw new LedgerError(`the ledger ${this.path} is closed`);
-    writeSync(this.fd, `${JSON.stringify(record)}\n`);
+    // Error texts come from the server: redacted and cut before they are kept for good.
+    writeSync(this.fd, `${JSON.stringify(safeValue(record))}\n`);
     fsyncSync(this.fd);
   }
 
@@ -321,70 +323,6 @@ export class LedgerWriter {
     } finally {
       closeSync(fd);
     }
-  }
-}
-
-/**
- * Takes `<path>.lock` (holding this process's pid) and returns its release. A lock whose
- * process is gone (a crash, a SIGKILL) is stale and taken over.
- */
-export function lockLedger(path: string): () => void {
-  const lockPath = `${path}.lock`;
-  takeLock(lockPath, path);
-  let released = false;
-  return () => {
-    if (released) return;
-    released = true;
-    releaseLock(lockPath);
-  };
-}
-
-function takeLock(lockPath: string, path: string): void {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      writeFileSync(lockPath, `${process.pid}\n`, { flag: 'wx' });
-      return;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new LedgerError(`cannot lock the ledger ${path}: ${(error as Error).message}`);
-    }
-    const pid = Number.parseInt(safeRead(lockPath), 10);
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
-      throw new LedgerError(
-        `another box-docgen (pid ${pid}) is using the ledger ${path}; wait for it to finish, or delete ${lockPath} if that process is not box-docgen`,
-      );
-    }
-    // The holder died (a crash or SIGKILL): the lock is stale.
-    try {
-      unlinkSync(lockPath);
-    } catch {
-      // someone else removed it first; try again
-    }
-  }
-  throw new LedgerError(`cannot lock the ledger ${path}: ${lockPath} keeps reappearing`);
-}
-
-function releaseLock(lockPath: string): void {
-  try {
-    if (Number.parseInt(safeRead(lockPath), 10) === process.pid) unlinkSync(lockPath);
-  } catch {
-    // already gone
-  }
-}
-
-function safeRead(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -1,5 +1,6 @@
 // Progress on stderr: a bar redrawn in place on a terminal, plain lines (at most one a
 // second, plus one per phase) when stderr is a file or a pipe, or nothing at all.
+import { safeText } from './redact.js';
 
 export type ProgressMode = 'bar' | 'plain' | 'none';
 
@@ -118,7 +119,9 @@ export function createProgress(options: { mode: ProgressMode; stream: Output; pl
       if (mode === 'bar' && (phaseChanged || now() - lastDraw >= 100)) drawBar();
       if (mode === 'plain' && !phaseChanged) drawPlain(false);
     },
-    log(line) {
+    log(text) {
+      // Messages carry server text: no token, no megabyte.
+      const line = safeText(text);
       if (mode === 'none') {
         stream.write(`${line}\n`);
         return;

@@ -17,6 +17,7 @@ import type { DocGenClient, DocGenJob, DocGenJobStatus } from '@box-docgen/clien
 import { DocGenWaitTimeoutError, FINISHED_STATUSES } from '@box-docgen/client';
 import { ledgerRecords, loadLedgers, RowState, type IntentRecord, type LedgerState } from './ledger.js';
 import type { Progress } from './progress.js';
+import { redactValue, safeText } from './redact.js';
 
 export type ReportFormat = 'csv' | 'jsonl';
 
@@ -70,6 +71,8 @@ export interface ReportSummary {
   unfinished: number;
   /** Batches whose job count differs from their row count. */
   unmappedBatches: number;
+  /** The rows of those batches: not matched to a job, so the report is incomplete. */
+  unmapped: number;
   /** Rows the runs were given but the ledgers do not account for (not submitted yet). */
   notSubmitted: number;
   conflicts: number;
@@ -107,6 +110,7 @@ export async function writeReport(options: ReportOptions): Promise<ReportSummary
     unknown: 0,
     unfinished: 0,
     unmappedBatches: 0,
+    unmapped: 0,
     notSubmitted: 0,
     conflicts: state.conflictCount,
     warnings: [...state.warnings],
@@ -144,7 +148,10 @@ export async function writeReport(options: ReportOptions): Promise<ReportSummary
   if (options.format === 'csv') await write(`${REPORT_COLUMNS.join(',')}\n`);
 
   const emit = async (lines: ReportLine[]) => {
-    for (const line of lines) {
+    for (const raw of lines) {
+      // No token in any cell. Server texts were also cut (safeText) where they were read, before a hint
+      // is added to them, so the note of what was cut survives.
+      const line = redactValue(raw);
       summary.rows++;
       summary.statuses[line.status] = (summary.statuses[line.status] ?? 0) + 1;
       await write(options.format === 'csv' ? csvLine(line) : `${JSON.stringify(line)}\n`);
@@ -175,7 +182,7 @@ export async function writeReport(options: ReportOptions): Promise<ReportSummary
     } catch (error) {
       if (options.signal?.aborted) throw error;
       if (error instanceof DocGenWaitTimeoutError) return { jobs: error.jobs as DocGenJob[], timedOut: true, error: error.message };
-      return { jobs: [], error: (error as Error).message };
+      return { jobs: [], error: safeText((error as Error).message) };
     }
   };
 
@@ -203,7 +210,7 @@ export async function writeReport(options: ReportOptions): Promise<ReportSummary
         if (record.t === 'invalid') {
           const lines = record.rows
             .filter((row) => rows.get(row.i) === RowState.Invalid)
-            .map((row) => line(row.i, row.line, '', shardOfLedger, { status: 'invalid', errors: [row.error] }));
+            .map((row) => line(row.i, row.line, '', shardOfLedger, { status: 'invalid', errors: [safeText(row.error)] }));
           enqueue(Promise.resolve(lines));
           await drain(windowSize);
           continue;
@@ -260,7 +267,7 @@ export async function writeReport(options: ReportOptions): Promise<ReportSummary
     const mine = record.rows.map((row, position) => ({ row, position })).filter(({ row }) => rows.ref[row.i] === index);
     if (entry.outcome === 'unknown') {
       summary.unknown += mine.length;
-      const why = entry.error ?? 'the outcome of the request is unknown';
+      const why = safeText(entry.error ?? 'the outcome of the request is unknown');
       return mine.map(({ row }) =>
         line(row.i, row.line, row.name, shard, {
           status: 'outcome_unknown',
@@ -271,7 +278,7 @@ export async function writeReport(options: ReportOptions): Promise<ReportSummary
     if (entry.outcome === 'failed') {
       summary.failed += mine.length;
       return mine.map(({ row }) =>
-        line(row.i, row.line, row.name, shard, { status: 'submit_failed', errors: [`${entry.error ?? 'the request failed'}; a rerun of generate submits it again`] }),
+        line(row.i, row.line, row.name, shard, { status: 'submit_failed', errors: [`${safeText(entry.error ?? 'the request failed')}; a rerun of generate submits it again`] }),
       );
     }
     // Submitted.
@@ -303,6 +310,7 @@ export async function writeReport(options: ReportOptions): Promise<ReportSummary
     }
     if (found.jobs.length !== record.rows.length) {
       summary.unmappedBatches++;
+      summary.unmapped += mine.length;
       const bad = found.jobs.some((job) => BAD_JOB.has(job.status));
       const unfinished = found.jobs.length === 0 || found.jobs.some((job) => !FINISHED.has(job.status));
       if (bad) summary.failed += mine.length;
@@ -314,7 +322,7 @@ export async function writeReport(options: ReportOptions): Promise<ReportSummary
       const job = found.jobs[position]!;
       if (BAD_JOB.has(job.status)) summary.failed++;
       else if (!FINISHED.has(job.status)) summary.unfinished++;
-      const errors = [...(job.failures?.errors ?? [])];
+      const errors = (job.failures?.errors ?? []).map((text) => safeText(text));
       if (found.timedOut && !FINISHED.has(job.status)) errors.push(found.error!);
       return line(row.i, row.line, row.name, shard, {
         batch_id: batchId,
@@ -322,7 +330,7 @@ export async function writeReport(options: ReportOptions): Promise<ReportSummary
         status: job.status,
         output_file_id: job.output_file?.id ?? '',
         errors,
-        warnings: [...(job.failures?.warnings ?? [])],
+        warnings: (job.failures?.warnings ?? []).map((text) => safeText(text)),
       });
     });
   }
@@ -332,8 +340,13 @@ function line(row: number, lineNumber: number, name: string, shard: string, rest
   return { row, line: lineNumber, name, shard, batch_id: '', job_id: '', status: '', output_file_id: '', errors: [], warnings: [], ...rest };
 }
 
+/**
+ * One CSV cell. A text cell starting with = + - @, a tab or a CR is a formula to a spreadsheet
+ * (names and error messages come from users and servers), so it gets a leading ' (OWASP's
+ * advice for CSV injection); numbers are written as they are.
+ */
 export function csvField(value: string | number): string {
-  const text = String(value);
+  const text = typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

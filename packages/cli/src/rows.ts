@@ -3,7 +3,12 @@
 // time, never the whole file, so a pass over 10,000 rows costs what a pass over 10 costs.
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
+import { decodeText, type InputEncoding } from './decode.js';
+import { InputError } from './input-error.js';
 import { compileColumns, type Columns } from './user-input.js';
+
+export { InputError };
 
 export type InputFormat = 'csv' | 'jsonl';
 
@@ -17,17 +22,6 @@ export interface Row {
   error?: string;
 }
 
-/** The input cannot be read at all (a bad header, an unreadable file). */
-export class InputError extends Error {
-  override name = 'InputError';
-  constructor(
-    message: string,
-    readonly line?: number,
-  ) {
-    super(line === undefined ? message : `line ${line}: ${message}`);
-  }
-}
-
 export function formatOf(path: string, format?: string): InputFormat {
   if (format !== undefined) {
     if (format === 'csv' || format === 'jsonl') return format;
@@ -39,10 +33,10 @@ export function formatOf(path: string, format?: string): InputFormat {
   throw new InputError(`cannot tell the format of ${path} from its name: name it .csv or .jsonl, or pass --format csv|jsonl`);
 }
 
-/** Reads the rows of a CSV or JSONL file, streaming. */
-export function readRows(path: string, format: InputFormat = formatOf(path)): AsyncGenerator<Row> {
-  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 64 * 1024 });
-  return format === 'csv' ? readCsvRows(stream) : readJsonlRows(stream);
+/** Reads the rows of a CSV or JSONL file, streaming; bytes that do not decode are an InputError (decode.ts). */
+export function readRows(path: string, format: InputFormat = formatOf(path), encoding: InputEncoding = 'utf8'): AsyncGenerator<Row> {
+  const text = decodeText(createReadStream(path, { highWaterMark: 64 * 1024 }), encoding, path);
+  return format === 'csv' ? readCsvRows(text) : readJsonlRows(text);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -198,10 +192,10 @@ export class CsvTokenizer {
   }
 }
 
-/** CSV records, streaming. */
+/** CSV records, streaming. Byte chunks are read as UTF-8 (a character cut between two chunks stays whole). */
 export async function* readCsvRecords(chunks: AsyncIterable<string | Buffer>): AsyncGenerator<CsvRecord> {
   const tokenizer = new CsvTokenizer();
-  for await (const chunk of chunks) yield* tokenizer.push(typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
+  for await (const text of decodeText(chunks)) yield* tokenizer.push(text);
   yield* tokenizer.end();
 }
 
@@ -235,8 +229,9 @@ export async function* readCsvRows(chunks: AsyncIterable<string | Buffer>): Asyn
 // JSONL
 
 /** JSONL rows: one JSON object per line; blank lines are skipped (and still counted as lines). */
-export async function* readJsonlRows(chunks: NodeJS.ReadableStream): AsyncGenerator<Row> {
-  const lines = createInterface({ input: chunks, crlfDelay: Infinity });
+export async function* readJsonlRows(chunks: AsyncIterable<string | Buffer>): AsyncGenerator<Row> {
+  // Bytes are decoded strictly (decode.ts), not by readline, which would substitute U+FFFD.
+  const lines = createInterface({ input: Readable.from(decodeText(chunks)), crlfDelay: Infinity });
   let line = 0;
   let index = 0;
   try {
