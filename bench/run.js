@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { benchMock } from './lib/mock.js';
 import { benchPagination, HEAP_SIZES } from './lib/pagination.js';
 import { benchRequests } from './lib/requests.js';
+import { BUDGET_BYTES } from '../scripts/size.js';
 import { benchSize } from './lib/size.js';
 import { startServer } from './lib/util.js';
 import { benchWaiting } from './lib/waiting.js';
@@ -137,6 +138,9 @@ for (const [name, app] of Object.entries(size.apps)) {
   say(`   ${pad(name === 'openapi-fetch' ? `${app.label} (baseline)` : app.label, 44)} ${num(int(app.minified), 9)} ${num(int(app.gzip), 8)} ${num(x(app.gzipRatio), 7)}`);
 }
 say(`   every bundle built for platform=browser with no Node built-in left (box-node-sdk through its "browser" field)`);
+say(`   of the lite app, the operation table + request-rule checker: ${int(size.table.gzip)} B gzip (${(size.table.share * 100).toFixed(0)}%), ${int(size.table.minified)} B minified`);
+const lite = size.apps['box-docgen'].gzip;
+say(`   lite app ${int(lite)} B gzip — budget ≤ ${int(BUDGET_BYTES)} B (npm test): ${lite <= BUDGET_BYTES ? 'met' : 'NOT MET'}; the 5 KiB target: ${lite <= 5120 ? 'met' : 'not met'}`);
 
 say();
 say(`3. Pagination — walking ${int(pagination.total)} jobs (${pagination.pages} pages of 1,000) from the local server; medians of ${pagination.reps} interleaved walks;`);

@@ -10,6 +10,8 @@ export const TYPES = {
   array: Array.isArray,
   string: (v) => typeof v === 'string',
   integer: Number.isInteger,
+  // For the client's own option rules; the spec's request schemas have no functions.
+  function: (v) => typeof v === 'function',
 };
 
 /**

@@ -339,12 +339,13 @@ describe('--wait and the report', () => {
     }
   });
 
-  it('when a batch lists another number of jobs than it was sent rows, its rows are reported by batch', async () => {
+  it('when a batch lists fewer jobs than it was sent rows, --wait waits to its timeout, then reports its rows by batch', async () => {
     const server = await startMockServer({ scenario: 'jobs-progress:polls=0' });
     try {
       const data = tmp.write('orders.csv', ordersCsv(5));
       const report = tmp.path('report.jsonl');
-      const result = await runCli(generateArgs(data, ['--batch-size', '5', '--state', tmp.path('l.jsonl'), '--wait', '--poll-interval', '10', '--report', report]), {
+      const args = ['--batch-size', '5', '--state', tmp.path('l.jsonl'), '--wait', '--poll-interval', '10', '--wait-timeout', '1', '--report', report];
+      const result = await runCli(generateArgs(data, args), {
         env: envFor(server),
       });
       const lines = readFileSync(report, 'utf8').trim().split('\n').map((l) => JSON.parse(l));

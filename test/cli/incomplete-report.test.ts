@@ -1,5 +1,6 @@
 // After --wait, a report with rows that match no job is incomplete, and the exit code says
-// so: a server listing only some of a batch's jobs must not end in a quiet exit 0.
+// so: a server listing only some of a batch's jobs must not end in a quiet exit 0. (The client's
+// wait keeps polling such a batch until its deadline, hence the short --wait-timeout.)
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { respond } from '../helpers/fault-server.js';
@@ -23,7 +24,7 @@ describe('--wait with fewer jobs than rows', () => {
     const env = envFor({ url: `${server.url}/2.0` });
     const data = tmp.write('orders.csv', ordersCsv(5));
     const report = tmp.path('report.csv');
-    const args = generateArgs(data, ['--state', tmp.path('l.jsonl'), '--wait', '--poll-interval', '10', '--report', report]);
+    const args = generateArgs(data, ['--state', tmp.path('l.jsonl'), '--wait', '--poll-interval', '10', '--wait-timeout', '1', '--report', report]);
 
     const text = await runCli(args, { env });
     expect(text.code).toBe(1);
@@ -43,12 +44,12 @@ describe('--wait with fewer jobs than rows', () => {
     const state = tmp.path('l.jsonl');
     expect((await runCli(generateArgs(data, ['--state', state]), { env })).code).toBe(0);
 
-    const json = await runCli(['report', state, '--wait', '--poll-interval', '10', '--output', tmp.path('r.csv'), '--json'], { env });
+    const json = await runCli(['report', state, '--wait', '--poll-interval', '10', '--wait-timeout', '1', '--output', tmp.path('r.csv'), '--json'], { env });
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)).toMatchObject({ exitCode: 1, unmapped: 4 });
     expect(json.stderr).toMatch(/4 rows could not be matched to jobs/);
 
-    const stdout = await runCli(['report', state, '--wait', '--poll-interval', '10'], { env });
+    const stdout = await runCli(['report', state, '--wait', '--poll-interval', '10', '--wait-timeout', '1'], { env });
     expect(stdout.code).toBe(1);
     expect(stdout.stderr).toMatch(/the report is incomplete: 4 rows could not be matched to jobs/);
   });

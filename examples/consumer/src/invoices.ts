@@ -67,6 +67,8 @@ export async function sendInvoices(docgen: DocGenClient, invoices: Invoice[], op
   run.batchId = batch.id;
 
   const jobs: DocGenJob[] = await docgen.batches.wait(batch.id, {
+    // One job per invoice: a batch listing fewer is still being filled in.
+    expectedJobs: invoices.length,
     intervalMs: options.pollIntervalMs ?? 1_000,
     ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
     ...(options.onProgress && { onProgress: options.onProgress }),

@@ -14,7 +14,7 @@
 import { once } from 'node:events';
 import { createWriteStream, renameSync, unlinkSync } from 'node:fs';
 import type { DocGenClient, DocGenJob, DocGenJobStatus } from '@box-docgen/client';
-import { DocGenWaitTimeoutError, FINISHED_STATUSES } from '@box-docgen/client';
+import { DocGenWaitTimeoutError, endpoints, FINISHED_STATUSES } from '@box-docgen/client';
 import { ledgerRecords, loadLedgers, RowState, type IntentRecord, type LedgerState } from './ledger.js';
 import type { Progress } from './progress.js';
 import { redactValue, safeText } from './redact.js';
@@ -87,6 +87,8 @@ export function reportFormatOf(path: string, format?: string): ReportFormat {
 
 // The client's list of final statuses, so the report and wait() agree on when a job is done.
 const FINISHED = new Set<string>(FINISHED_STATUSES);
+/** The largest page the spec allows, so a batch is read in as few calls as possible. */
+const FULL_PAGE = { limit: endpoints.listBatchJobs.query.properties.limit.maximum };
 /** Final statuses that did not give a clean document. */
 const BAD_JOB = new Set<string>(['failed', 'completed_with_error'] satisfies DocGenJobStatus[]);
 
@@ -165,6 +167,8 @@ export async function writeReport(options: ReportOptions): Promise<ReportSummary
       if (options.wait) {
         partial.set(id, { finished: 0, bad: 0 });
         const jobs = await docgen.batches.wait(batchId, {
+          // A batch that lists fewer jobs than it was sent rows is still being filled in.
+          expectedJobs: expected,
           signal: options.signal,
           intervalMs: options.pollIntervalMs,
           timeoutMs: options.waitTimeoutMs,
@@ -177,7 +181,7 @@ export async function writeReport(options: ReportOptions): Promise<ReportSummary
         return { jobs };
       }
       const jobs: DocGenJob[] = [];
-      for await (const job of docgen.batches.listJobs(batchId, { limit: 1000 }, { signal: options.signal })) jobs.push(job);
+      for await (const job of docgen.batches.listJobs(batchId, FULL_PAGE, { signal: options.signal })) jobs.push(job);
       return { jobs };
     } catch (error) {
       if (options.signal?.aborted) throw error;

@@ -24,9 +24,13 @@ export function createDocGenClient(options: DocGenClientOptions): DocGenClient {
     async fetch(req: Request) {
       // The body is read once, so that every attempt can send it.
       const body = req.body && (await req.arrayBuffer());
-      const { response, data } = await transport(req, body, { signal: req.signal }, 'arrayBuffer');
+      const { response, data, redact } = await transport(req, body, { signal: req.signal }, 'arrayBuffer');
+      // An error answer may echo the token (gateways echo request headers): redacted, headers too.
+      const clean = response.ok || !data ? data : redact(new TextDecoder().decode(data));
+      const headers = response.ok ? response.headers : [...response.headers].map(([name, value]) => [name, redact(value)] as [string, string]);
+      const { status, statusText } = response;
       // A constructed Response has an empty url; errors quote it.
-      return Object.defineProperty(new Response(data, response), 'url', { value: req.url });
+      return Object.defineProperty(new Response(clean, { status, statusText: response.ok ? statusText : redact(statusText), headers }), 'url', { value: req.url });
     },
   });
   return { ...client, raw };

@@ -31,6 +31,10 @@ export class DocGenValidationError extends DocGenError {
   }
 }
 
+/** The longest server message an error quotes: a megabyte of it would land in every log line. */
+const MAX_MESSAGE = 1_000;
+const cut = (text: string) => (text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE)}… [cut ${text.length - MAX_MESSAGE} characters]` : text);
+
 /** The API answered with a status outside 2xx. */
 export class DocGenApiError extends DocGenError {
   override name = 'DocGenApiError';
@@ -47,7 +51,8 @@ export class DocGenApiError extends DocGenError {
   /** True for a POST answered by a 5xx: Box may have acted on it, so it was not retried. */
   declare readonly outcomeUnknown: boolean;
 
-  constructor(response: Response, body: unknown, request: FailedRequest) {
+  /** `redact` takes out of the headers and the status text every token the client sent. */
+  constructor(response: Response, body: unknown, request: FailedRequest, redact = (text: string) => text) {
     // A ClientError body when there is one; HTML, empty or cut-off bodies still give a useful error.
     const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
     // The fields of a JSON object body; any other body (text, none) has none of them.
@@ -55,16 +60,16 @@ export class DocGenApiError extends DocGenError {
     const rawBody = str(body)?.slice(0, 500);
     const { status, headers } = response;
     const code = str(json.code);
-    const requestId = str(json.request_id) ?? headers.get('box-request-id') ?? undefined;
+    const requestId = str(json.request_id) ?? str(redact(headers.get('box-request-id') ?? ''));
     const { method, url } = request;
     const outcomeUnknown = !idempotent(method) && status >= 500;
     super(
-      `${method} ${url} failed with ${status}${code ? ` ${code}` : ''}: ${str(json.message) ?? rawBody ?? response.statusText}${
+      `${method} ${url} failed with ${status}${code ? ` ${code}` : ''}: ${cut(str(json.message) ?? rawBody ?? redact(response.statusText))}${
         requestId ? ` (request id ${requestId})` : ''}${outcomeUnknown ? `; ${OUTCOME_UNKNOWN}` : ''}`,
     );
     Object.assign(this, {
       status, code, requestId, helpUrl: str(json.help_url), contextInfo: json.context_info, rawBody, request, outcomeUnknown,
-      headers: Object.fromEntries(headers),
+      headers: Object.fromEntries([...headers].map(([name, value]) => [name, redact(value)])),
     });
   }
 }

@@ -26,8 +26,10 @@ export interface PagePromise<T> extends PromiseLike<Page<T>>, AsyncIterable<T> {
 export type FetchPage<T> = (marker: string | undefined) => Promise<RawPage<T>>;
 
 export function pagePromise<T>(fetchPage: FetchPage<T>, marker?: string): PagePromise<T> {
-  // fetchPage runs inside the promise, so even a throw from it rejects instead of escaping.
-  const open = (marker: string | undefined): Promise<Page<T>> =>
+  // `seen` holds every marker of one walk, with the number of the page it opens: a server whose
+  // markers loop (A → B → A) would otherwise be walked forever, while asking one page twice for
+  // its next page is fine. fetchPage runs inside the promise, so even its throw rejects.
+  const open = (marker: string | undefined, number = 0, seen = new Map([[marker, 0]])): Promise<Page<T>> =>
     new Promise<RawPage<T>>((resolve) => resolve(fetchPage(marker))).then((raw) => {
       const next = raw.next_marker;
       // The helpers sit on the page's prototype, which keeps them out of JSON and object spreads.
@@ -35,9 +37,12 @@ export function pagePromise<T>(fetchPage: FetchPage<T>, marker?: string): PagePr
         hasNextPage: () => !!next,
         async getNextPage() {
           if (!next) throw new DocGenError('no next page');
-          // A server that hands back the marker it was given would loop forever.
-          if (next === marker) throw new DocGenError(`next_marker "${next}" repeated: endless loop`);
-          return open(next);
+          const at = seen.get(next);
+          if (at !== undefined && at !== number + 1) {
+            throw new DocGenError(`next_marker "${next}" leads back to page ${at + 1}: the server's pages loop`);
+          }
+          seen.set(next, number + 1);
+          return open(next, number + 1, seen);
         },
       };
       return Object.assign(Object.create(helpers), raw, { entries: raw.entries ?? [] });

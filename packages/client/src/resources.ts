@@ -90,7 +90,9 @@ export function createResources(options: DocGenClientOptions) {
     const out = { method, url, headers: headersOf(json && ep.body ? { 'content-type': ep.body.mediaType } : undefined, config.headers, o.headers) };
     const notReady = ep.success[0] !== 202 && ep.success.includes(202);
     for (let round = 0, started = Date.now(); ; round++) {
-      const { response, data: answer } = await transport(out, json, o, 'text');
+      const { response, data: received, redact } = await transport(out, json, o, 'text');
+      // An error answer may echo the token (gateways echo request headers): redacted first.
+      const answer = response.ok ? received : received && redact(received);
       // JSON.parse's `any` is what the method's declared answer (from the spec) is read from.
       let data;
       try {
@@ -100,7 +102,7 @@ export function createResources(options: DocGenClientOptions) {
         if (response.ok) throw new DocGenError(`${method} ${url}: the answer is not JSON`, { cause: error });
         data = answer;
       }
-      if (!response.ok) throw new DocGenApiError(response, data, { method, url });
+      if (!response.ok) throw new DocGenApiError(response, data, { method, url }, redact);
       if (!notReady || response.status !== 202) return data;
       const delayMs = retryDelayMs(round, response.headers, config.retry);
       const waited = Date.now() - started;

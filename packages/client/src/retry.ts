@@ -30,6 +30,31 @@ export const idempotent = (method: string) => method !== 'POST' && method !== 'P
  */
 export const retryableStatus = (method: string, status: number) => (idempotent(method) ? RETRY_STATUSES.has(status) : status === 429);
 
+/** What an attempt leads to, given how it ended. */
+export interface AttemptEnd {
+  method: string;
+  /** The answer's status; undefined when there was none (connection failure, timeout). */
+  status: number | undefined;
+  /** True when nothing left the machine, so even a POST may be sent again. */
+  unsent: boolean;
+  /** Retries made so far, and allowed. */
+  retries: number;
+  maxRetries: number;
+  /** A token function that has not been forced to refresh for this call yet. */
+  canRefresh: boolean;
+}
+
+/**
+ * The decision after each attempt: hand the answer back (whatever its status: the caller turns
+ * a non-2xx into an error), retry, refresh the token and repeat once (on a 401), or fail.
+ */
+export function afterAttempt({ method, status, unsent, retries, maxRetries, canRefresh }: AttemptEnd): 'answer' | 'retry' | 'refresh' | 'fail' {
+  if (status === 401 && canRefresh) return 'refresh';
+  const again = status === undefined ? idempotent(method) || unsent : retryableStatus(method, status);
+  if (again && retries < maxRetries) return 'retry';
+  return status === undefined ? 'fail' : 'answer';
+}
+
 /** A header holding a plain number, else NaN. */
 const number = (value: string | null | undefined) => (/^\s*\d+(\.\d+)?\s*$/.test(value!) ? +value! : NaN);
 

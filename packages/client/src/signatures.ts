@@ -41,9 +41,9 @@ export type Method<O extends OperationId> = (
 ) => Table[O] extends { paged: true } ? PagePromise<Item<O>> : Promise<Answer<O>>;
 
 /** `wait` on a resource: the operation it polls, called until every job it reports has finished. */
-export type WaitFor<O extends OperationId> = (
-  ...args: [...PathArgs[O], w?: WaitOptions]
-) => Promise<Table[O] extends { paged: true } ? Item<O>[] : Answer<O>>;
+export type WaitFor<O extends OperationId> = Table[O] extends { paged: true }
+  ? (...args: [...PathArgs[O], w?: WaitOptions]) => Promise<Item<O>[]>
+  : (...args: [...PathArgs[O], w?: Omit<WaitOptions, 'expectedJobs'>]) => Promise<Answer<O>>;
 
 /** Every resource of the spec with its methods, named by each operation's `x-box-docgen`. */
 export type DocGenResources = {

@@ -3,8 +3,8 @@
 // line per attempt.
 import { BOX_VERSION } from '@box-docgen/types/endpoints';
 import { DocGenConnectionError, DocGenTimeoutError, OUTCOME_UNKNOWN } from './errors.js';
-import { MAX_RETRIES, deadline, idempotent, retryDelayMs, retryableStatus, sleep, type RetryTuning } from './retry.js';
-import { text } from './validate.js';
+import { MAX_RETRIES, afterAttempt, deadline, idempotent, retryDelayMs, sleep, type RetryTuning } from './retry.js';
+import { token as checkToken } from './validate.js';
 
 /** The `box-version` header value the spec fixes for every operation. */
 export { BOX_VERSION } from '@box-docgen/types/endpoints';
@@ -60,39 +60,65 @@ export interface Outgoing {
   redirect?: RequestRedirect;
 }
 
+/** Tokens sent, newest last, kept for redaction: a few, since a token lasts about an hour. */
+const REMEMBERED_TOKENS = 8;
+/** Tokens shorter than this (test values like 't') are not redacted. */
+const MIN_REDACTED = 8;
+
 export function createTransport(config: TransportConfig) {
-  const { token, logger: log } = config;
-  // The token: asked for per attempt; on a 401, one refresh serves every request that saw
-  // the 401 with an older token.
-  let latest: string | undefined;
+  const { token } = config;
+  const refreshable = typeof token === 'function';
+  // One refresh per token that got a 401: however many requests saw that 401, and even when the
+  // token function hands back the same token again.
   let refreshing: Promise<string> | undefined;
+  let refreshedFrom: string | undefined;
+  const sent: string[] = [];
   // Only a token function is asked; a string token was checked when the client was made.
-  const ask = async (forceRefresh: boolean) => text('token', await (token as Exclude<TokenSource, string>)({ forceRefresh }));
+  const ask = async (forceRefresh: boolean) => checkToken(await (token as Exclude<TokenSource, string>)({ forceRefresh }));
+
+  /** A logger that throws never changes the outcome of a request. */
+  const log = (level: keyof Logger, line: string, data: Record<string, unknown>) => {
+    try {
+      config.logger?.[level](line, data);
+    } catch {
+      // the request's outcome stands
+    }
+  };
+
+  /** `text` with every token this client has sent replaced, for anything built from an answer. */
+  const redact = (text: string) => sent.reduce((out, value) => out.replaceAll(value, '[redacted]'), text);
 
   /**
-   * One exchange with that call's options applied: attempts, retries, refresh. The body is
-   * read (as `read` says) inside each attempt, so the timeout also covers a body that stalls.
+   * One exchange with that call's options applied: attempts, retries, refresh. The token lookup,
+   * the request and the body read (as `read` says) all run inside each attempt's deadline and the
+   * caller's signal, so a token function or a body that stalls cannot hang the call.
    */
-  return async <R extends 'text' | 'arrayBuffer'>({ method, url, headers: given, redirect }: Outgoing, body: BodyInit | null | undefined, call: CallOptions, read: R) => {
+  const exchange = async <R extends 'text' | 'arrayBuffer'>({ method, url, headers: given, redirect }: Outgoing, body: BodyInit | null | undefined, call: CallOptions, read: R) => {
     const { signal } = call;
     const maxRetries = call.maxRetries ?? config.maxRetries ?? MAX_RETRIES;
     const timeoutMs = call.timeoutMs ?? config.timeoutMs ?? TIMEOUT_MS;
-    const safe = idempotent(method);
     let refreshed = false;
 
-    for (let attempt = 0; ; attempt++) {
+    for (let retries = 0; ; ) {
       signal?.throwIfAborted();
-      const bearer = typeof token === 'string' ? token : await (refreshing ?? ask(false));
-      // A plain object, cheaper for fetch to read than Headers; ours win over the caller's.
-      const headers = { ...Object.fromEntries(given), authorization: `Bearer ${bearer}`, 'box-version': BOX_VERSION };
       const guard = deadline(signal, timeoutMs);
       const started = Date.now();
+      let bearer = typeof token === 'string' ? token : undefined;
       let response: Response | undefined;
       let data: Awaited<ReturnType<Response[R]>> | undefined;
       let failure: unknown;
-      let unsent = false;
+      let sending = false;
       try {
+        bearer ??= await guard.race(refreshing ?? ask(false));
+        // Too short a value would turn up inside ordinary words; Box tokens are 32 characters.
+        if (bearer.length >= MIN_REDACTED && !sent.includes(bearer)) {
+          sent.push(bearer);
+          if (sent.length > REMEMBERED_TOKENS) sent.shift();
+        }
+        // A plain object, cheaper for fetch to read than Headers; ours win over the caller's.
+        const headers = { ...Object.fromEntries(given), authorization: `Bearer ${bearer}`, 'box-version': BOX_VERSION };
         const init: RequestInit = { method, headers, body, signal: guard.signal, redirect };
+        sending = true;
         // Bound late, so a fetch replaced after creation (test tools do this) is used. The
         // default fetch gets url and init: a Request with a body would be piped through a copy.
         response = await guard.race(config.fetch ? config.fetch(guard.keep(new Request(url, init))) : fetch(url, init));
@@ -100,58 +126,57 @@ export function createTransport(config: TransportConfig) {
         if (response.body) data = await guard.race(response[read]() as Promise<NonNullable<typeof data>>);
       } catch (error) {
         signal?.throwIfAborted();
+        // The token function failed, or its token cannot be sent: its own error, not retried.
+        if (!sending && !guard.signal.aborted) throw error;
         failure = error;
-        // Only the timer or the caller aborts an attempt, and the caller's abort has thrown.
-        unsent = !response && !guard.signal.aborted && neverSent(error);
         response = undefined;
       } finally {
         guard.done();
       }
 
-      // From here on, no response means the attempt failed.
       const timedOut = guard.signal.aborted;
-      const status = response?.status;
-      const refresh = status === 401 && typeof token === 'function' && !refreshed;
-      const retry = !refresh && attempt < maxRetries && (response ? retryableStatus(method, status!) : safe || unsent);
-      const delayMs = retry ? retryDelayMs(attempt, response?.headers, config.retry) : 0;
+      // Nothing left the machine: the token never came, or the connection was refused.
+      const unsent = !sending || (!response && !timedOut && neverSent(failure));
+      const next = afterAttempt({ method, status: response?.status, unsent, retries, maxRetries, canRefresh: refreshable && !refreshed });
+      const delayMs = next === 'retry' ? retryDelayMs(retries, response?.headers, config.retry) : 0;
       // Only what is logged or thrown needs the path: the common answer skips parsing the URL.
-      const path = log || !response ? new URL(url).pathname : '';
-      if (log) {
+      const path = config.logger || !response ? new URL(url).pathname : '';
+      const status = response?.status;
+      if (config.logger) {
         /** One debug line per attempt, and a warning when a retry follows. Never a header. */
-        const data: Record<string, unknown> = response
-          ? { method, path, status, attempt: attempt + 1 }
-          : { method, path, attempt: attempt + 1, error: timedOut ? 'timeout' : 'connection' };
-        if (retry) data.delayMs = delayMs;
-        const line = `${method} ${path} → ${status ?? (timedOut ? 'timeout' : 'connection error')} (attempt ${attempt + 1}, ${Date.now() - started} ms)`;
-        log.debug(line, data);
+        const error = timedOut ? 'timeout' : 'connection';
+        const data: Record<string, unknown> = { method, path, ...(response ? { status } : { error }), attempt: retries + 1 };
+        if (next === 'retry') data.delayMs = delayMs;
+        const line = `${method} ${path} → ${status ?? (timedOut ? 'timeout' : 'connection error')} (attempt ${retries + 1}, ${Date.now() - started} ms)`;
+        log('debug', line, data);
         // The warning repeats the attempt's line, so it reads alone.
-        if (retry) log.warn(`${line}; retrying in ${delayMs} ms`, data);
+        if (next === 'retry') log('warn', `${line}; retrying in ${delayMs} ms`, data);
       }
-      if (retry) {
+      if (next === 'answer') return { response: response!, data, redact };
+      if (next === 'retry') {
+        retries++;
         await sleep(delayMs, signal);
-      } else if (refresh) {
+      } else if (next === 'refresh') {
+        // The repeat after a refresh is not a retry. The next attempt waits for the new token.
         refreshed = true;
-        if (latest === undefined || latest === bearer) {
-          refreshing ??= ask(true)
-            .then((value) => (latest = value))
-            .finally(() => (refreshing = undefined));
+        if (refreshedFrom !== bearer) {
+          refreshedFrom = bearer;
+          refreshing = ask(true).finally(() => (refreshing = undefined));
+          refreshing.catch(() => {});
         }
-        await refreshing;
-        attempt--; // the repeat after a refresh is not a retry
-      } else if (!response) {
-        const outcomeUnknown = !safe && !unsent;
+      } else {
+        const outcomeUnknown = !idempotent(method) && !unsent;
+        const why = !sending ? `timed out after ${timeoutMs} ms waiting for the token function` : timedOut ? `timed out after ${timeoutMs} ms` : 'connection failed';
         throw new (timedOut ? DocGenTimeoutError : DocGenConnectionError)(
-          `${method} ${path} ${timedOut ? `timed out after ${timeoutMs} ms` : 'connection failed'}${
-            outcomeUnknown ? `; ${OUTCOME_UNKNOWN}` : attempt ? ` (after ${attempt + 1} attempts)` : ''}`,
+          `${method} ${path} ${why}${outcomeUnknown ? `; ${OUTCOME_UNKNOWN}` : retries ? ` (after ${retries + 1} attempts)` : ''}`,
           { method, url },
           outcomeUnknown,
           { cause: failure },
         );
-      } else {
-        return { response, data };
       }
     }
   };
+  return exchange;
 }
 
 export type Transport = ReturnType<typeof createTransport>;

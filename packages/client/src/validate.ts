@@ -5,6 +5,7 @@ import type { Rule } from '@box-docgen/types/endpoints';
 import type { DocGenClientOptions } from './resources.js';
 import { DocGenValidationError } from './errors.js';
 import type { CallOptions } from './transport.js';
+import type { WaitOptions } from './wait.js';
 
 export function fail(field: string, problem: string): never {
   throw new DocGenValidationError(field, problem);
@@ -28,23 +29,57 @@ export function pathId(field: string, value: unknown): string {
   return value as string;
 }
 
-/** An integer of at least `minimum`, when given. */
-function integer(field: string, value: unknown, minimum: number): void {
-  if (value !== undefined) fits({ type: 'integer', minimum }, value, field);
+/** A duration in milliseconds a timer can hold: above 2^31 - 1 (about 24.8 days) it fires at once. */
+const DURATION: Rule = { type: 'integer', minimum: 1, maximum: 2 ** 31 - 1 };
+const CALL_OPTIONS: Rule = {
+  type: 'object',
+  properties: { maxRetries: { type: 'integer', minimum: 0 }, timeoutMs: DURATION, headers: { type: 'object' } },
+};
+const DELAY: Rule = { ...DURATION, minimum: 0 };
+const CLIENT_OPTIONS: Rule = {
+  type: 'object',
+  properties: { ...CALL_OPTIONS.properties, baseUrl: { type: 'string' }, retry: { type: 'object', properties: { baseDelayMs: DELAY, maxDelayMs: DELAY, maxRetryAfterMs: DELAY } } },
+};
+const WAIT_OPTIONS: Rule = {
+  type: 'object',
+  properties: { timeoutMs: DURATION, intervalMs: DURATION, expectedJobs: { type: 'integer', minimum: 1 }, onProgress: { type: 'function' } },
+};
+
+/**
+ * Header names and values fetch accepts: no line breaks, NUL or characters beyond Latin-1 (fetch
+ * would refuse them with a bare TypeError, and a line break could split a header). The value
+ * never appears in the message: it may be a token.
+ */
+export function headerValues(field: string, headers: Record<string, string>): void {
+  try {
+    new Headers(headers);
+  } catch {
+    fail(field, 'must be header names and values without line breaks or NUL');
+  }
 }
 
+/** A token, as a header can carry it. */
+export const token = (value: unknown) => (headerValues('token', { authorization: text('token', value) }), value as string);
+
 export function callOptions<O extends CallOptions>(o: O | undefined): O | CallOptions {
-  integer('maxRetries', o?.maxRetries, 0);
-  integer('timeoutMs', o?.timeoutMs, 1);
-  return o ?? {};
+  if (o === undefined) return {};
+  fits(CALL_OPTIONS, o, 'options');
+  if (o.headers) headerValues('headers', o.headers);
+  return o;
 }
 
 export function clientOptions(o: DocGenClientOptions | undefined): void {
-  if (!o || typeof o !== 'object') fail('options', 'must be an object');
-  const { token, baseUrl, fetch } = o;
-  if (typeof token === 'string' ? !token.trim() : typeof token !== 'function') fail('token', 'must be a non-empty string or a function');
+  fits(CLIENT_OPTIONS, o, 'options');
+  const { baseUrl, fetch } = o!;
+  if (typeof o!.token === 'string') token(o!.token);
+  else if (typeof o!.token !== 'function') fail('token', 'must be a non-empty string or a function');
   if (baseUrl !== undefined && !URL.canParse(baseUrl)) fail('baseUrl', 'must be an absolute URL');
   if (fetch !== undefined && typeof fetch !== 'function') fail('fetch', 'must be a function');
-  callOptions(o);
+  if (o!.headers) headerValues('headers', o!.headers);
 }
 
+/** Options of `wait()`: durations a timer can hold, an interval of at least 1 ms. */
+export function waitOptions(w: WaitOptions = {}): WaitOptions {
+  fits(WAIT_OPTIONS, w, 'options');
+  return w;
+}

@@ -2,6 +2,7 @@
 import { DocGenWaitTimeoutError } from './errors.js';
 import type { DocGenJobStatus } from '@box-docgen/types';
 import { deadline, sleep } from './retry.js';
+import { waitOptions } from './validate.js';
 
 /**
  * Statuses after which a job never changes. Anything else, including a status added later, is
@@ -37,30 +38,39 @@ export interface WaitProgress {
 
 export interface WaitOptions {
   signal?: AbortSignal;
+  /** Give up after this long overall (default 10 min). */
   timeoutMs?: number;
+  /** First pause between polls (default 1 s); it grows each round. */
   intervalMs?: number;
+  /**
+   * How many jobs to wait for: the rows the batch was sent, when you know it. A batch listing
+   * fewer jobs is not finished yet, even if all it lists are (Box may still be adding them).
+   */
+  expectedJobs?: number;
   onProgress?: (progress: WaitProgress) => void;
 }
 
-export function progressOf(jobs: readonly { status?: string }[]): WaitProgress {
+export function progressOf(jobs: readonly { status?: string }[], expected = 0): WaitProgress {
   const count = (...statuses: readonly DocGenJobStatus[]) => jobs.filter((job) => statuses.includes(job.status as DocGenJobStatus)).length;
   const finished = count(...FINISHED_STATUSES);
   const completed = count('completed');
   const failed = count('failed');
   const completedWithError = count('completed_with_error');
-  return { total: jobs.length, finished, completed, failed, completedWithError, pending: jobs.length - finished };
+  // Jobs not listed yet count as pending.
+  const total = Math.max(jobs.length, expected);
+  return { total, finished, completed, failed, completedWithError, pending: total - finished };
 }
 
 /**
- * Calls `poll` until it returns a non-empty list of finished jobs. `poll` gets a
- * signal that aborts at the deadline, so a poll in flight stops too.
+ * Calls `poll` until it returns a non-empty list of finished jobs, at least `expectedJobs` of
+ * them. `poll` gets a signal that aborts at the deadline, so a poll in flight stops too.
  */
 export async function waitUntilFinished<Job extends { status?: string }>(
   what: string,
   poll: (signal: AbortSignal) => Promise<Job[]>,
   options: WaitOptions = {},
 ): Promise<Job[]> {
-  const { signal } = options;
+  const { signal, expectedJobs } = waitOptions(options);
   const timeoutMs = options.timeoutMs ?? TIMEOUT_MS;
   let interval = options.intervalMs ?? INTERVAL_MS;
   // A caller's signal that has already aborted aborts `polling` at once: the first poll then
@@ -71,15 +81,17 @@ export async function waitUntilFinished<Job extends { status?: string }>(
     for (;;) {
       seen = await poll(polling);
       // onProgress gets its own copy: what it does with it cannot change the outcome.
-      options.onProgress?.(progressOf(seen));
-      if (seen.length && !progressOf(seen).pending) return seen;
+      const progress = progressOf(seen, expectedJobs);
+      options.onProgress?.({ ...progress });
+      if (seen.length && !progress.pending) return seen;
       await sleep(interval, polling);
       interval = Math.min(MAX_INTERVAL_MS, interval * FACTOR);
     }
   } catch (error) {
     signal?.throwIfAborted();
     if (polling.aborted) {
-      throw new DocGenWaitTimeoutError(`${what} did not finish within ${timeoutMs} ms: ${progressOf(seen).finished} of ${seen.length} jobs finished`, seen);
+      const { finished, total } = progressOf(seen, expectedJobs);
+      throw new DocGenWaitTimeoutError(`${what} did not finish within ${timeoutMs} ms: ${finished} of ${total} jobs finished${seen.length < total ? ` (${seen.length} listed)` : ''}`, seen);
     }
     throw error;
   } finally {
