@@ -17,9 +17,11 @@ export function fits(rule: Rule, value: unknown, root: string): void {
   if (found) fail(found.field || root, found.problem);
 }
 
+const STRING: Rule = { type: 'string' };
+
 /** A non-empty string, or a validation error naming `field`. */
 export function text(field: string, value: unknown): string {
-  fits({ type: 'string' }, value, field);
+  fits(STRING, value, field);
   return value as string;
 }
 
