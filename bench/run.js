@@ -12,6 +12,7 @@
 //   lib/pagination.js  walking 100,000 jobs: time against a hand-written marker loop, peak heap
 //   lib/waiting.js     API calls spent waiting for a 1,000-job batch, against per-job polling
 //   lib/mock.js        @box-docgen/mock startup and requests per second
+//   lib/rate-limit.js  box-docgen generate through a rate limiter: share of the limit used, refused
 // The local server (server.js) runs in a forked process, so its CPU never counts as the client's.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,6 +20,7 @@ import { arch, availableParallelism, cpus, release, totalmem, type } from 'node:
 import { fileURLToPath } from 'node:url';
 import { benchMock } from './lib/mock.js';
 import { benchPagination, HEAP_SIZES } from './lib/pagination.js';
+import { benchRateLimit } from './lib/rate-limit.js';
 import { benchRequests } from './lib/requests.js';
 import { BUDGET_BYTES } from '../scripts/size.js';
 import { benchSize } from './lib/size.js';
@@ -75,6 +77,8 @@ try {
 } finally {
   await server.close();
 }
+log('rate limits');
+const rateLimit = await benchRateLimit(quick ? { rows: 600, log } : { log });
 
 const result = {
   date: new Date(started).toISOString(),
@@ -89,6 +93,7 @@ const result = {
   pagination,
   waiting,
   mock,
+  rateLimit,
 };
 
 // ----- the table ---------------------------------------------------------------------------------
@@ -172,6 +177,15 @@ say(`   ${pad('', 36)} ${num('mock', 9)} ${num('node:http', 10)} ${num('×node:h
 say(`   ${pad('startup to first answer (ms)', 36)} ${num(int(mock.startup.mock.readyMs), 9)} ${num(int(mock.startup.bare.readyMs), 10)} ${num(x(mock.startup.ratio), 11)}`);
 say(`   ${pad('  whole process, spawn to exit (ms)', 36)} ${num(int(mock.startup.mock.processMs), 9)} ${num(int(mock.startup.bare.processMs), 10)} ${num(x(mock.startup.mock.processMs / mock.startup.bare.processMs), 11)}`);
 say(`   ${pad('requests per second', 36)} ${num(int(mock.throughput.mock.rps), 9)} ${num(int(mock.throughput.bare.rps), 10)} ${num(x(mock.throughput.ratio), 11)}`);
+
+say();
+say(`6. Rate limits — box-docgen generate, 3,000 rows in batches of 10 (300 POSTs), through a limiter in front of the mock;`);
+say(`   share of limit = POSTs accepted / (burst + limit rate × run time); target ≥ 90% used and ≤ 5% refused, every row once`);
+say(`   ${pad('limiter', 30)} ${pad('client', 22)} ${num('s', 6)} ${num('ideal s', 8)} ${num('used', 6)} ${num('refused', 8)}  rows once`);
+for (const r of Object.values(rateLimit)) {
+  const met = r.shareOfLimit >= 0.9 && r.shareRefused <= 0.05 && r.rowsOnce && r.exit === 0;
+  say(`   ${pad(r.shape, 30)} ${pad(r.maxRate ? `--max-rate ${r.maxRate}` : 'found from 429s', 22)} ${num(r.seconds.toFixed(1), 6)} ${num(r.idealSeconds.toFixed(1), 8)} ${num(`${(r.shareOfLimit * 100).toFixed(0)}%`, 6)} ${num(`${(r.shareRefused * 100).toFixed(1)}%`, 8)}  ${r.rowsOnce ? 'yes' : 'NO'}${met ? '' : '  (target not met)'}`);
+}
 
 const table = lines.join('\n');
 result.table = table;

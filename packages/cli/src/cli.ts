@@ -9,6 +9,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { createPacer } from '@box-docgen/client/pacing';
 import { createDocGenClient, DocGenError, endpoints, type DocGenClient, type Logger, type OutputType, type TokenSource } from '@box-docgen/client';
 import { jobsGet, jobsList } from './commands/jobs.js';
 import { templatesList, templatesMark, templatesTags, templatesUnmark } from './commands/templates.js';
@@ -55,7 +56,8 @@ generate:
   --name PATTERN         file name of each document; {path} reads the row, {{ }} are literal braces
   --template-version ID  pin a version of the template
   --batch-size N         rows per request (default 25, at most 1000)
-  --concurrency N        requests in flight at once (default 4, at most 32)
+  --concurrency N        requests in flight at most (default 16, at most 64); the pace is set by
+                         --max-rate or by Box's 429s
   --state FILE           the ledger (default <data>.ledger.jsonl, or <data>.shard-K-of-N.ledger.jsonl)
   --shard K/N            only rows i with i mod N = K (K from 0); run each shard on its own machine
   --skip-invalid         send the valid rows even when some are invalid
@@ -74,6 +76,8 @@ common:
   --token-command CMD    run CMD (in a shell) for a token instead of reading BOX_DEVELOPER_TOKEN
   --base-url URL         API base URL (default BOX_DOCGEN_BASE_URL or https://api.box.com/2.0)
   --max-retries N        retries of a request (default 5; a generate POST is only retried on 429)
+  --max-rate N           requests per second at most, for a known quota; without it the rate is
+                         found from Box's 429s, which pause every request for their Retry-After
   --timeout MS           per request attempt (default 60000)
   --json                 machine-readable output on stdout
   --verbose              log every request to stderr
@@ -85,6 +89,7 @@ const COMMON: ParseArgsConfig['options'] = {
   'token-command': { type: 'string' },
   'base-url': { type: 'string' },
   'max-retries': { type: 'string' },
+  'max-rate': { type: 'string' },
   timeout: { type: 'string' },
   json: { type: 'boolean' },
   verbose: { type: 'boolean' },
@@ -231,12 +236,17 @@ function client(v: Values, io: Io, log: (line: string) => void): { docgen: DocGe
         error: (m) => log(safeText(`error: ${m}`)),
       }
     : undefined;
+  const rate = str(v, 'max-rate');
+  const maxRate = rate === undefined ? undefined : Number(rate);
+  if (maxRate !== undefined && !(/^\d+(\.\d+)?$/.test(rate!) && maxRate > 0)) throw new UsageError(`--max-rate must be a number of requests per second above 0, got "${rate}"`);
   const docgen = createDocGenClient({
     token,
     baseUrl,
     maxRetries: int(v, 'max-retries', 0, 20, 5),
     timeoutMs: int(v, 'timeout', 1, 3_600_000),
     logger,
+    // Every request of the run shares one send rate: a 429 pauses them all.
+    pacer: createPacer(maxRate === undefined ? {} : { maxRate, startRate: maxRate }),
   });
   return { docgen, token };
 }
@@ -313,7 +323,7 @@ async function runGenerate(args: string[], io: Io): Promise<number> {
   if (templateVersion !== undefined && !/^[0-9]+$/.test(templateVersion)) throw new UsageError(`--template-version must be digits, got "${templateVersion}"`);
   const name = required(v, 'name');
   const batchSize = int(v, 'batch-size', 1, 1000, 25);
-  const concurrency = int(v, 'concurrency', 1, 32, 4);
+  const concurrency = int(v, 'concurrency', 1, 64, 16);
   const pollIntervalMs = int(v, 'poll-interval', 1, 600_000);
   const waitTimeoutS = int(v, 'wait-timeout', 1, 7 * 24 * 3600);
 

@@ -6,6 +6,7 @@ import { DocGenApiError, DocGenError, DocGenTimeoutError } from './errors.js';
 import { pagePromise } from './pages.js';
 import { retryDelayMs, sleep, type RetryTuning } from './retry.js';
 import type { DocGenResources, Query, WaitFor } from './signatures.js';
+import type { Pacer } from './pacing.js';
 import { TIMEOUT_MS, createTransport, type CallOptions, type Logger, type TokenSource } from './transport.js';
 import { callOptions, clientOptions, fits, pathId } from './validate.js';
 import { waitUntilFinished } from './wait.js';
@@ -28,6 +29,8 @@ export interface DocGenClientOptions {
   headers?: Record<string, string>;
   /** Backoff tuning: baseDelayMs (500), maxDelayMs (8 s), maxRetryAfterMs (60 s). */
   retry?: RetryTuning;
+  /** One send rate for every request, found from the server's 429s: createPacer() from @box-docgen/client/pacing. */
+  pacer?: Pacer;
 }
 
 export type ListTemplatesQuery = Query<'listTemplates'>;

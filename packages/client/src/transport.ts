@@ -4,6 +4,7 @@
 import { BOX_VERSION } from '@box-docgen/types/endpoints';
 import { DocGenConnectionError, DocGenTimeoutError, OUTCOME_UNKNOWN } from './errors.js';
 import { MAX_RETRIES, afterAttempt, deadline, idempotent, retryDelayMs, sleep, type RetryTuning } from './retry.js';
+import type { Pacer } from './pacing.js';
 import { token as checkToken } from './validate.js';
 
 /** The `box-version` header value the spec fixes for every operation. */
@@ -38,6 +39,8 @@ export interface TransportConfig {
   timeoutMs?: number;
   logger?: Logger;
   retry?: RetryTuning;
+  /** Paces every attempt (see @box-docgen/client/pacing). */
+  pacer?: Pacer;
 }
 
 // Failures that happen before a byte leaves the machine: safe to repeat even a POST.
@@ -101,6 +104,8 @@ export function createTransport(config: TransportConfig) {
 
     for (let retries = 0; ; ) {
       signal?.throwIfAborted();
+      // A turn from the pacer first: waiting for it is not part of the attempt's time.
+      if (config.pacer) await config.pacer.take(signal);
       const guard = deadline(signal, timeoutMs);
       const started = Date.now();
       let bearer = typeof token === 'string' ? token : undefined;
@@ -139,6 +144,7 @@ export function createTransport(config: TransportConfig) {
       const unsent = !sending || (!response && !timedOut && neverSent(failure));
       const next = afterAttempt({ method, status: response?.status, unsent, retries, maxRetries, canRefresh: refreshable && !refreshed });
       const delayMs = next === 'retry' ? retryDelayMs(retries, response?.headers, config.retry) : 0;
+      config.pacer?.settle(response?.status, response?.status === 429 ? delayMs || retryDelayMs(retries, response.headers, config.retry) : 0, started);
       // Only what is logged or thrown needs the path: the common answer skips parsing the URL.
       const path = config.logger || !response ? new URL(url).pathname : '';
       const status = response?.status;

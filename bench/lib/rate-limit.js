@@ -1,0 +1,141 @@
+// Bulk generation against a server that rate-limits: `box-docgen generate` (defaults, no
+// --max-rate, so the pacer has to find the limit; and with --max-rate set to the quota) sends
+// 3,000 rows in batches of 10 (300 POSTs) through a limiter in front of the mock. Two limiter
+// shapes, the ones APIs use: a token bucket (25 requests/s, burst 5, `429` with `Retry-After: 1`)
+// and a fixed window (100 requests per 4 s window, `Retry-After` = seconds to the next window).
+//
+// share of limit used = POSTs accepted / what the limit's rate (plus the bucket's burst) allows
+// over the run, from the first request to the last answer; share refused = 429s / requests; plus
+// the shortest run the limit allows, and a check that every row reached the mock exactly once.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startMockServer } from '@box-docgen/mock';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const CLI = join(root, 'packages/cli/dist/cli.js');
+const MAKE_SAMPLE = join(root, 'packages/cli/scripts/make-sample.js');
+
+export const SHAPES = {
+  bucket: { label: 'token bucket 25/s, burst 5', rps: 25, burst: 5 },
+  window: { label: 'fixed window 100 per 4 s', limit: 100, windowMs: 4000 },
+};
+
+/** A limiter: admits or refuses each request as its shape says, and forwards the admitted ones. */
+function limiter(shape, upstream) {
+  const stats = { accepted: 0, refused: 0, first: 0, last: 0 };
+  let tokens = shape.burst ?? 0;
+  let filled = Date.now();
+  let windowStart = 0;
+  let inWindow = 0;
+  /** Undefined when the request may pass, else the seconds to wait. */
+  const refusal = (now) => {
+    if (shape.rps) {
+      tokens = Math.min(shape.burst, tokens + ((now - filled) / 1000) * shape.rps);
+      filled = now;
+      if (tokens >= 1) return void (tokens -= 1);
+      return 1;
+    }
+    if (now - windowStart >= shape.windowMs) {
+      windowStart = now - ((now - windowStart) % shape.windowMs);
+      inWindow = 0;
+    }
+    if (inWindow < shape.limit) return void inWindow++;
+    return Math.ceil((windowStart + shape.windowMs - now) / 1000);
+  };
+  const server = createServer((req, res) => {
+    const now = Date.now();
+    stats.first ||= now;
+    const wait = req.method === 'POST' ? refusal(now) : undefined;
+    if (wait !== undefined) {
+      stats.refused++;
+      stats.last = now;
+      req.resume();
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(wait) });
+      res.end(JSON.stringify({ type: 'error', status: 429, code: 'too_many_requests', message: 'rate limit', context_info: null, help_url: 'https://developer.box.com/', request_id: 'limit' }));
+      return;
+    }
+    const forward = httpRequest(new URL(req.url, upstream), { method: req.method, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode, answer.headers);
+      answer.pipe(res);
+      answer.on('end', () => {
+        if (req.method === 'POST') stats.accepted++;
+        stats.last = Date.now();
+      });
+    });
+    req.pipe(forward);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, stats, url: `http://127.0.0.1:${server.address().port}` })));
+}
+
+function run(args, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/**
+ * The shortest run the limit allows for `posts` POSTs starting at `first` (ms): the bucket's
+ * burst, then its refill rate; or, for a window, until the window that admits the last POST opens.
+ */
+function idealMs(shape, posts, first) {
+  if (shape.rps) return ((posts - shape.burst) / shape.rps) * 1000;
+  const windows = Math.ceil(posts / shape.limit);
+  return (Math.floor(first / shape.windowMs) + windows - 1) * shape.windowMs - first;
+}
+
+export async function benchRateLimit({ rows = 3000, batchSize = 10, log = () => {} } = {}) {
+  const work = mkdtempSync(join(tmpdir(), 'box-docgen-rate-'));
+  const results = {};
+  try {
+    const data = join(work, 'orders.csv');
+    await run([MAKE_SAMPLE, String(rows), data], {});
+    for (const [name, shape] of Object.entries(SHAPES)) {
+      for (const known of [false, true]) {
+        const mock = await startMockServer({ scenario: 'bulk-batches:polls=0' });
+        const limit = await limiter(shape, mock.url);
+        try {
+          const rate = shape.rps ?? shape.limit / (shape.windowMs / 1000);
+          const args = [
+            CLI, 'generate', '--template', '1502867340', '--folder', '290044817', '--data', data, '--name', '{order.id} {vendor.company}',
+            '--output-type', 'pdf', '--batch-size', String(batchSize), '--state', join(work, `${name}-${known}.ledger.jsonl`), '--quiet', '--json',
+            '--max-retries', '20', ...(known ? ['--max-rate', String(rate)] : []),
+          ];
+          const result = await run(args, { BOX_DEVELOPER_TOKEN: 'bench-token-0123456789', BOX_DOCGEN_BASE_URL: limit.url });
+          const { stats } = limit;
+          const posts = (await mock.requests()).filter((r) => r.method === 'POST');
+          const names = posts.flatMap((r) => r.body.document_generation_data.map((d) => d.generated_file_name));
+          results[`${name}${known ? '-known' : ''}`] = {
+            shape: shape.label,
+            maxRate: known ? rate : undefined,
+            exit: result.code,
+            seconds: (stats.last - stats.first) / 1000,
+            idealSeconds: idealMs(shape, rows / batchSize, stats.first) / 1000,
+            accepted: stats.accepted,
+            refused: stats.refused,
+            // Throughput against the limit's: its burst plus its rate over the run.
+            shareOfLimit: stats.accepted / ((shape.burst ?? 0) + (rate * (stats.last - stats.first)) / 1000),
+            shareRefused: stats.refused / (stats.accepted + stats.refused),
+            rowsOnce: names.length === rows && new Set(names).size === rows,
+          };
+          log(`  ${name}${known ? ' --max-rate' : ''}: ${stats.accepted} accepted, ${stats.refused} refused in ${((stats.last - stats.first) / 1000).toFixed(1)} s`);
+        } finally {
+          await new Promise((resolve) => limit.server.close(resolve));
+          await mock.close();
+        }
+      }
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  return results;
+}
