@@ -10,6 +10,7 @@ export {
 } from './errors.js';
 export type { FailedRequest } from './errors.js';
 export type { Page, PagePromise } from './pages.js';
+export type { Pacer, PacerOptions } from './pacing.js';
 export type { Answer, DocGenResources, Item, Method, Query, WaitFor } from './signatures.js';
 export { RETRY_DEFAULTS } from './retry.js';
 export type { RetryTuning } from './retry.js';
