@@ -13,6 +13,7 @@
 //   lib/waiting.js     API calls spent waiting for a 1,000-job batch, against per-job polling
 //   lib/mock.js        @box-docgen/mock startup and requests per second
 //   lib/rate-limit.js  box-docgen generate through a rate limiter: share of the limit used, refused
+//   lib/scale.js       box-docgen generate of 10,000 and 1,000,000 rows: CPU per row, peak RSS, rate
 // The local server (server.js) runs in a forked process, so its CPU never counts as the client's.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,6 +23,7 @@ import { benchMock } from './lib/mock.js';
 import { benchPagination, HEAP_SIZES } from './lib/pagination.js';
 import { benchRateLimit } from './lib/rate-limit.js';
 import { benchRequests } from './lib/requests.js';
+import { benchScale } from './lib/scale.js';
 import { BUDGET_BYTES } from '../scripts/size.js';
 import { benchSize } from './lib/size.js';
 import { startServer } from './lib/util.js';
@@ -79,6 +81,8 @@ try {
 }
 log('rate limits');
 const rateLimit = await benchRateLimit(quick ? { rows: 600, log } : { log });
+log('scale');
+const scale = await benchScale(quick ? { sizes: [2_000, 20_000], log } : { log });
 
 const result = {
   date: new Date(started).toISOString(),
@@ -94,6 +98,7 @@ const result = {
   waiting,
   mock,
   rateLimit,
+  scale,
 };
 
 // ----- the table ---------------------------------------------------------------------------------
@@ -186,6 +191,17 @@ for (const r of Object.values(rateLimit)) {
   const met = r.shareOfLimit >= 0.9 && r.shareRefused <= 0.05 && r.rowsOnce && r.exit === 0;
   say(`   ${pad(r.shape, 30)} ${pad(r.maxRate ? `--max-rate ${r.maxRate}` : 'found from 429s', 22)} ${num(r.seconds.toFixed(1), 6)} ${num(r.idealSeconds.toFixed(1), 8)} ${num(`${(r.shareOfLimit * 100).toFixed(0)}%`, 6)} ${num(`${(r.shareRefused * 100).toFixed(1)}%`, 8)}  ${r.rowsOnce ? 'yes' : 'NO'}${met ? '' : '  (target not met)'}`);
 }
+
+say();
+say(`7. Scale — box-docgen generate against a synthetic Box (answers every batch at once, in the bench process), batches of`);
+say(`   ${scale.batchSize}, --max-rate high enough never to pace; CPU and peak RSS of the CLI process only`);
+say(`   ${num('rows', 10)} ${num('s', 7)} ${num('POSTs/s', 8)} ${num('CPU µs/row', 11)} ${num('cores', 6)} ${num('peak RSS MiB', 13)}`);
+for (const r of scale.runs) {
+  say(`   ${num(int(r.rows), 10)} ${num(r.seconds.toFixed(1), 7)} ${num(int(r.postsPerS), 8)} ${num(r.done ? r.cpuUsPerRow.toFixed(0) : 'not done', 11)} ${num(r.done ? r.cores.toFixed(2) : '', 6)} ${num(r.maxRss ? mb(r.maxRss) : '', 13)}`);
+}
+const slowest = Math.min(...scale.runs.map((r) => r.postsPerS));
+say(`   peak RSS ×${scale.rssRatio.toFixed(2)} and CPU per row ×${scale.cpuPerRowRatio.toFixed(2)} from the smallest to the largest — memory target ≤ 1.20×: ${scale.rssRatio <= 1.2 ? 'met' : 'NOT MET'};`);
+say(`   submit rate ≥ 170 POSTs/s on one core: ${slowest >= 170 && scale.runs.every((r) => r.cores <= 1.05) ? 'met' : 'NOT MET'} (slowest ${int(slowest)}/s)`);
 
 const table = lines.join('\n');
 result.table = table;

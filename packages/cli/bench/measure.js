@@ -31,6 +31,9 @@ process.on('exit', () => {
   sample();
   if (!out) return;
   // resourceUsage().maxRSS is the kernel's peak, in kilobytes.
-  const maxRss = process.resourceUsage().maxRSS * 1024;
-  writeFileSync(out, JSON.stringify({ peakRss, maxRss, peakHeapUsed, peakHeapTotal, peakExternal, ...(peakLive && { peakLive }) }));
+  const { maxRSS, userCPUTime, systemCPUTime } = process.resourceUsage();
+  const maxRss = maxRSS * 1024;
+  // CPU of the whole process (user + system), in microseconds.
+  const cpuUs = userCPUTime + systemCPUTime;
+  writeFileSync(out, JSON.stringify({ peakRss, maxRss, cpuUs, peakHeapUsed, peakHeapTotal, peakExternal, ...(peakLive && { peakLive }) }));
 });
