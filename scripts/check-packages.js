@@ -100,6 +100,10 @@ export async function checkPackage(packed, version) {
     if (dep.startsWith('@box-docgen/') && range !== version) problems.push(`dependency ${dep}@${range} should be exactly ${version}`);
   }
 
+  // A page for users and the licence text the manifest names.
+  if (!files.some((f) => /^README(\.md)?$/i.test(f))) problems.push('no README in the tarball: npm would show an empty page');
+  if (!files.some((f) => /^LICEN[CS]E(\.md|\.txt)?$/i.test(f))) problems.push(`no LICENSE in the tarball although the manifest says ${manifest.license}`);
+
   // The files: only what users need; every .js with its .d.ts, every .d.ts with its map, and
   // every map's sources in the tarball too.
   const allowed = [...ALWAYS, ...pick(ALLOWED_FILES, name)];
