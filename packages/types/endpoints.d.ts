@@ -381,6 +381,43 @@ export declare const endpoints: {
 
 /** The operations outside Doc Gen, by operationId. */
 export declare const helperEndpoints: {
+  "getAuthorization": {
+    "entry": "auth",
+    "name": "authorizeUrl",
+    "method": "GET",
+    "path": "/authorize",
+    "pathParams": [],
+    "query": {
+      "type": "object",
+      "required": [
+        "response_type",
+        "client_id"
+      ],
+      "properties": {
+        "response_type": {
+          "enum": [
+            "code"
+          ]
+        },
+        "client_id": {
+          "type": "string"
+        },
+        "redirect_uri": {
+          "type": "string"
+        },
+        "state": {
+          "type": "string"
+        },
+        "scope": {
+          "type": "string"
+        }
+      }
+    },
+    "success": [
+      200
+    ],
+    "server": "https://account.box.com/api/oauth2"
+  },
   "createAccessToken": {
     "entry": "auth",
     "name": "requestToken",
@@ -573,6 +610,7 @@ export interface PathArgs {
   getJob: [jobId: operations["getJob"]['parameters']['path']["job_id"]];
   listBatchJobs: [batchId: operations["listBatchJobs"]['parameters']['path']["batch_id"]];
   createBatch: [];
+  getAuthorization: [];
   createAccessToken: [];
   getFileContent: [fileId: operations["getFileContent"]['parameters']['path']["file_id"]];
 }

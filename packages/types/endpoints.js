@@ -325,6 +325,43 @@ export const endpoints = {
 
 /** The operations outside Doc Gen that the helpers of a client entry point send, by operationId. */
 export const helperEndpoints = {
+  "getAuthorization": {
+    "entry": "auth",
+    "name": "authorizeUrl",
+    "method": "GET",
+    "path": "/authorize",
+    "pathParams": [],
+    "query": {
+      "type": "object",
+      "required": [
+        "response_type",
+        "client_id"
+      ],
+      "properties": {
+        "response_type": {
+          "enum": [
+            "code"
+          ]
+        },
+        "client_id": {
+          "type": "string"
+        },
+        "redirect_uri": {
+          "type": "string"
+        },
+        "state": {
+          "type": "string"
+        },
+        "scope": {
+          "type": "string"
+        }
+      }
+    },
+    "success": [
+      200
+    ],
+    "server": "https://account.box.com/api/oauth2"
+  },
   "createAccessToken": {
     "entry": "auth",
     "name": "requestToken",

@@ -168,6 +168,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/authorize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ask a person to let the app act for them
+         * @description The first step of OAuth 2.0: not an API call but a page on Box's account site that the app sends a person's browser to. After they sign in and approve, Box redirects the browser to the app's redirect URI with a `code` (and the `state` the app sent, to check); the app exchanges the code at `POST /oauth2/token`. Served from `https://account.box.com/api/oauth2`; no `box-version` header, no access token.
+         */
+        get: operations["getAuthorization"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/oauth2/token": {
         parameters: {
             query?: never;
@@ -605,6 +625,21 @@ export interface components {
             /** @description One entry per document to produce. Each entry is processed as its own job in the batch. At least one entry: a request without any would start a batch with no job to follow, so the SDK and the mock refuse it. */
             document_generation_data: components["schemas"]["DocGenDocumentGenerationData"][];
         };
+        /** @description Why Box refused to issue a token, in the OAuth 2.0 shape (not the `ClientError` shape of the other endpoints). */
+        OAuth2Error: {
+            /**
+             * @description A short machine-readable reason, such as `invalid_client` or `invalid_grant`.
+             * @example invalid_client
+             */
+            error?: string;
+            /**
+             * @description The same reason in words, for a developer.
+             * @example The client credentials are invalid
+             */
+            error_description?: string;
+        };
+        /** @description A web page, for a browser to show. */
+        HtmlPage: string;
         /** @description A form-encoded request for an access token. Which fields are needed follows from `grant_type`; fields another grant uses are left out. */
         AccessTokenRequest: {
             /**
@@ -649,19 +684,6 @@ export interface components {
             box_subject_id?: string;
             /** @description The shared link of the file or folder the narrower token is for (token exchange). */
             box_shared_link?: string;
-        };
-        /** @description Why Box refused to issue a token, in the OAuth 2.0 shape (not the `ClientError` shape of the other endpoints). */
-        OAuth2Error: {
-            /**
-             * @description A short machine-readable reason, such as `invalid_client` or `invalid_grant`.
-             * @example invalid_client
-             */
-            error?: string;
-            /**
-             * @description The same reason in words, for a developer.
-             * @example The client credentials are invalid
-             */
-            error_description?: string;
         };
         /** @description One file or folder a narrowed token may touch, and a scope it has there. */
         ResourceScope: {
@@ -1261,6 +1283,55 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getAuthorization: {
+        parameters: {
+            query: {
+                /**
+                 * @description What the redirect carries back; always `code`.
+                 * @example code
+                 */
+                response_type: "code";
+                /**
+                 * @description The app's client ID, from the Developer Console.
+                 * @example 8mzwp6ymy1cf7b4c62m3qh5yh9r4a1dk
+                 */
+                client_id: string;
+                /**
+                 * @description Where Box sends the browser back; one of the redirect URIs configured for the app (the first one when left out).
+                 * @example https://app.example.com/box/callback
+                 */
+                redirect_uri?: string;
+                /**
+                 * @description A value the app makes up per sign-in and checks on the way back, so a forged redirect is refused.
+                 * @example 3f9c2a71d4e8
+                 */
+                state?: string;
+                /**
+                 * @description Space-separated scopes to ask for, when fewer than the app's configured ones.
+                 * @example root_readwrite
+                 */
+                scope?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sign-in and approval page, for the person's browser. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": components["schemas"]["HtmlPage"];
+                };
+            };
+            400: components["responses"]["SignInRefused"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["SignInRefused"];
         };
     };
     createAccessToken: {

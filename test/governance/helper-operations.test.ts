@@ -13,7 +13,7 @@ const bundled = () => JSON.parse(readFileSync(join(root, 'packages/spec/openapi.
 describe('operations outside Doc Gen', () => {
   it('go to helperEndpoints, not to the resources', () => {
     const { resources, helpers } = splitTable(bundled());
-    expect(Object.keys(helpers).sort()).toEqual(['createAccessToken', 'getFileContent']);
+    expect(Object.keys(helpers).sort()).toEqual(['createAccessToken', 'getAuthorization', 'getFileContent']);
     for (const id of Object.keys(helpers)) expect(resources).not.toHaveProperty(id);
     expect(Object.values(endpoints).map((ep) => ep.path)).not.toContain('/oauth2/token');
   });
