@@ -65,7 +65,7 @@ describe('reference docs', () => {
   });
 
   it(`the HTTP reference, rendered in headless Chromium, shows all ${operations.length} operations`, async () => {
-    expect(operations).toHaveLength(10);
+    expect(operations).toHaveLength(13);
     const { page, blocked, errors } = await offlinePage();
     const url = pathToFileURL(join(out, 'api/index.html')).href;
     await page.goto(url);
