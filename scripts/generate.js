@@ -22,6 +22,8 @@ const ALIASES = [
   'DocGenTemplateBase', 'DocGenTemplate', 'DocGenTemplateCreateRequest', 'DocGenTemplates',
   'ClientError', 'FileReference', 'FileVersionBase', 'FolderReference',
   'EnterpriseReference', 'UserBase',
+  // Outside Doc Gen: sign-in (@box-docgen/client/auth).
+  'AccessToken', 'AccessTokenRequest', 'OAuth2Error',
 ];
 
 function bundle(from) {

@@ -24,6 +24,9 @@ export type FileVersionBase = components['schemas']['FileVersionBase'];
 export type FolderReference = components['schemas']['FolderReference'];
 export type EnterpriseReference = components['schemas']['EnterpriseReference'];
 export type UserBase = components['schemas']['UserBase'];
+export type AccessToken = components['schemas']['AccessToken'];
+export type AccessTokenRequest = components['schemas']['AccessTokenRequest'];
+export type OAuth2Error = components['schemas']['OAuth2Error'];
 
 /** One status of a Doc Gen job, as the API spells it. */
 export type DocGenJobStatus = DocGenJob['status'];

@@ -168,6 +168,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/authorize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ask a person to let the app act for them
+         * @description The first step of OAuth 2.0: not an API call but a page on Box's account site that the app sends a person's browser to. After they sign in and approve, Box redirects the browser to the app's redirect URI with a `code` (and the `state` the app sent, to check); the app exchanges the code at `POST /oauth2/token`. Served from `https://account.box.com/api/oauth2`; no `box-version` header, no access token.
+         */
+        get: operations["getAuthorization"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth2/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get an access token
+         * @description Trades proof of who the caller is for a short-lived access token to send as `Authorization: Bearer <token>` to every other endpoint. One endpoint serves every sign-in flow: `grant_type` says which one, and the other fields depend on it. A server-side app uses `client_credentials` (its client ID and secret, acting as its service account or a user) or the JWT grant (an assertion signed with the app's private key); an app acting for a person exchanges the `code` from the authorization redirect, then keeps signing in with the `refresh_token` it received (each refresh token works once and the answer brings its successor). This endpoint lives at `https://api.box.com`, outside the versioned `/2.0` API, and takes no `box-version` header; the body is form-encoded, not JSON.
+         */
+        post: operations["createAccessToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/files/{file_id}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a file
+         * @description Gets the bytes of a file, such as a document a Doc Gen job generated. Box does not send them itself: it answers 302 with a `Location` on its download host, a different origin, which needs no `Authorization` header (the URL is the permission and lasts only a short while). Right after a file is created Box may answer 202 with `Retry-After` instead: the file is not ready yet, so ask again after that many seconds. This is one of Box's core endpoints: it is not versioned and takes no `box-version` header.
+         */
+        get: operations["getFileContent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -565,6 +625,111 @@ export interface components {
             /** @description One entry per document to produce. Each entry is processed as its own job in the batch. At least one entry: a request without any would start a batch with no job to follow, so the SDK and the mock refuse it. */
             document_generation_data: components["schemas"]["DocGenDocumentGenerationData"][];
         };
+        /** @description Why Box refused to issue a token, in the OAuth 2.0 shape (not the `ClientError` shape of the other endpoints). */
+        OAuth2Error: {
+            /**
+             * @description A short machine-readable reason, such as `invalid_client` or `invalid_grant`.
+             * @example invalid_client
+             */
+            error?: string;
+            /**
+             * @description The same reason in words, for a developer.
+             * @example The client credentials are invalid
+             */
+            error_description?: string;
+        };
+        /** @description A web page, for a browser to show. */
+        HtmlPage: string;
+        /** @description A form-encoded request for an access token. Which fields are needed follows from `grant_type`; fields another grant uses are left out. */
+        AccessTokenRequest: {
+            /**
+             * @description The sign-in flow: `client_credentials` (client ID and secret), `urn:ietf:params:oauth:grant-type:jwt-bearer` (a signed JWT assertion), `authorization_code` (the code from an OAuth 2.0 redirect), `refresh_token` (a refresh token from an earlier answer), or `urn:ietf:params:oauth:grant-type:token-exchange` (a narrower token made from an existing one).
+             * @enum {string}
+             */
+            grant_type: "authorization_code" | "refresh_token" | "client_credentials" | "urn:ietf:params:oauth:grant-type:jwt-bearer" | "urn:ietf:params:oauth:grant-type:token-exchange";
+            /** @description The app's client ID, from the Developer Console. */
+            client_id?: string;
+            /** @description The app's client secret, from the Developer Console. Keep it on a server. */
+            client_secret?: string;
+            /** @description The authorization code Box added to the redirect back to the app (`authorization_code` grant). */
+            code?: string;
+            /** @description The refresh token of an earlier answer (`refresh_token` grant); it can be used once. */
+            refresh_token?: string;
+            /** @description The signed JWT (`urn:ietf:params:oauth:grant-type:jwt-bearer` grant). */
+            assertion?: string;
+            /** @description The token to narrow (token exchange). */
+            subject_token?: string;
+            /**
+             * @description What `subject_token` is (token exchange).
+             * @enum {string}
+             */
+            subject_token_type?: "urn:ietf:params:oauth:token-type:access_token";
+            /** @description A JWT naming who acts, for annotator tokens (token exchange). */
+            actor_token?: string;
+            /**
+             * @description What `actor_token` is (token exchange).
+             * @enum {string}
+             */
+            actor_token_type?: "urn:ietf:params:oauth:token-type:id_token";
+            /** @description Space-separated scopes the narrower token keeps (token exchange). */
+            scope?: string;
+            /** @description The API URL of the one file the narrower token is for (token exchange). */
+            resource?: string;
+            /**
+             * @description Whom a `client_credentials` token acts as: the app's service account in an `enterprise`, or a `user`.
+             * @enum {string}
+             */
+            box_subject_type?: "enterprise" | "user";
+            /** @description The enterprise ID or the user ID that `box_subject_type` names. */
+            box_subject_id?: string;
+            /** @description The shared link of the file or folder the narrower token is for (token exchange). */
+            box_shared_link?: string;
+        };
+        /** @description One file or folder a narrowed token may touch, and a scope it has there. */
+        ResourceScope: {
+            /**
+             * @description What the token may do with the item.
+             * @enum {string}
+             */
+            scope?: "annotation_edit" | "annotation_view_all" | "annotation_view_self" | "base_explorer" | "base_picker" | "base_preview" | "base_upload" | "item_delete" | "item_download" | "item_preview" | "item_rename" | "item_share" | "item_upload" | "item_read";
+            /** @description The file or folder, in its short form (`type`, `id` and a few more fields). */
+            object?: {
+                [key: string]: unknown;
+            };
+        };
+        /** @description An access token and how long it lasts. Send it as `Authorization: Bearer <token>`; ask for a new one shortly before `expires_in` runs out. */
+        AccessToken: {
+            /**
+             * @description The token to send with API calls.
+             * @example T9cE5asGnuyYCCqIZFoWjFHvNbvVqHjl
+             */
+            access_token?: string;
+            /**
+             * Format: int64
+             * @description How many seconds from now the token stops working (about an hour).
+             * @example 4169
+             */
+            expires_in?: number;
+            /**
+             * @description How the token is sent; always `bearer`.
+             * @enum {string}
+             */
+            token_type?: "bearer";
+            /** @description For a narrowed token, the files or folders it may touch and with which scopes. */
+            restricted_to?: components["schemas"]["ResourceScope"][];
+            /**
+             * @description For OAuth 2.0 sign-ins, the single-use token that gets the next access token. Store it before using the access token: the previous one no longer works.
+             * @example J7rxTiWOHMoSC1isKZKBZWizoRXjkQzig5C6jFgCVJ9bUnsUfGMinKBDLZWP9BgR
+             */
+            refresh_token?: string;
+            /**
+             * @description Present on narrowed tokens only.
+             * @enum {string}
+             */
+            issued_token_type?: "urn:ietf:params:oauth:token-type:access_token";
+        };
+        /** @description The file's bytes, exactly as stored. */
+        FileContent: string;
     };
     responses: {
         /** @description Box could not complete the request because of a problem on its side. It is usually safe to retry a read later; check before retrying a create. */
@@ -622,6 +787,15 @@ export interface components {
                 "application/json": components["schemas"]["ClientError"];
             };
         };
+        /** @description Box did not issue a token: the credentials, the grant or one of its fields is wrong, or the app may not act for that subject. `error` says which. */
+        SignInRefused: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["OAuth2Error"];
+            };
+        };
     };
     parameters: {
         /**
@@ -659,6 +833,11 @@ export interface components {
          * @example 7000123
          */
         BatchId: string;
+        /**
+         * @description The ID of a file, such as the `output_file.id` of a completed Doc Gen job (also the number at the end of the file's URL in the Box web app).
+         * @example 1820459312784
+         */
+        FileId: string;
     };
     requestBodies: never;
     headers: {
@@ -667,6 +846,11 @@ export interface components {
          * @example 10
          */
         RetryAfter: number;
+        /**
+         * @description Where the bytes are: a short-lived URL on Box's download host, another origin than the API. Follow it without the `Authorization` header.
+         * @example https://dl.boxcloud.com/d/1/b1!Aq7xT2/download
+         */
+        Location: string;
     };
     pathItems: never;
 }
@@ -1096,6 +1280,140 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getAuthorization: {
+        parameters: {
+            query: {
+                /**
+                 * @description What the redirect carries back; always `code`.
+                 * @example code
+                 */
+                response_type: "code";
+                /**
+                 * @description The app's client ID, from the Developer Console.
+                 * @example 8mzwp6ymy1cf7b4c62m3qh5yh9r4a1dk
+                 */
+                client_id: string;
+                /**
+                 * @description Where Box sends the browser back; one of the redirect URIs configured for the app (the first one when left out).
+                 * @example https://app.example.com/box/callback
+                 */
+                redirect_uri?: string;
+                /**
+                 * @description A value the app makes up per sign-in and checks on the way back, so a forged redirect is refused.
+                 * @example 3f9c2a71d4e8
+                 */
+                state?: string;
+                /**
+                 * @description Space-separated scopes to ask for, when fewer than the app's configured ones.
+                 * @example root_readwrite
+                 */
+                scope?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sign-in and approval page, for the person's browser. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": components["schemas"]["HtmlPage"];
+                };
+            };
+            400: components["responses"]["SignInRefused"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["SignInRefused"];
+        };
+    };
+    createAccessToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["AccessTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description The new access token, how long it lasts, and for OAuth 2.0 the next refresh token. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessToken"];
+                };
+            };
+            400: components["responses"]["SignInRefused"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["SignInRefused"];
+        };
+    };
+    getFileContent: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The ID of an earlier version of the file to download instead of the current one.
+                 * @example 2017461984213
+                 */
+                version?: string;
+            };
+            header?: {
+                /**
+                 * @description Only these bytes of the file, as `bytes=<first>-<last>`.
+                 * @example bytes=0-1023
+                 */
+                range?: string;
+            };
+            path: {
+                /**
+                 * @description The ID of a file, such as the `output_file.id` of a completed Doc Gen job (also the number at the end of the file's URL in the Box web app).
+                 * @example 1820459312784
+                 */
+                file_id: components["parameters"]["FileId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file's bytes. A client that follows redirects sees this answer from the download host instead of the 302. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": components["schemas"]["FileContent"];
+                };
+            };
+            /** @description The file is not ready to download yet (it was created moments ago). Ask again after `Retry-After` seconds. */
+            202: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The file is ready; its bytes are at `Location`, on Box's download host. */
+            302: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             default: components["responses"]["UnexpectedError"];

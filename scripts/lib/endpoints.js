@@ -2,6 +2,12 @@
 // `x-box-docgen` extension) and the request rules the client checks before sending. It is
 // rendered as packages/types/endpoints.js (data) and endpoints.d.ts (the same data as literal
 // types, plus the resource map and the positional path arguments the client's types read).
+//
+// Two kinds of operation: a Doc Gen resource method (`x-box-docgen: { resource, method }`),
+// which becomes `docgen.<resource>.<method>` and must take box-version and JSON; and an
+// operation outside Doc Gen (`x-box-docgen: { entry, method }`: sign-in, downloads) that the
+// helpers of one client entry point send. Those go in a table of their own, `helperEndpoints`,
+// so the resources never see them and a bundle that does not import them leaves them out.
 
 import { TYPES } from '../../packages/types/check.js';
 
@@ -62,7 +68,19 @@ function ruleOf(schema, resolve, where, problems) {
 
 /** The table, keyed by operationId, in the spec's order; throws a TableError listing every problem. */
 export function endpointTable(spec) {
+  return splitTable(spec).resources;
+}
+
+/** True when the operation's parameters include the box-version header. */
+const takesVersion = (params) => params.some((p) => p.in === 'header' && p.name === 'box-version');
+
+/**
+ * Both tables: `resources` (Doc Gen, keyed by operationId) and `helpers` (outside Doc Gen);
+ * throws a TableError listing every problem of either.
+ */
+export function splitTable(spec) {
   const resolve = resolver(spec);
+  const helpers = {};
   const problems = [];
   const table = {};
   const names = new Map();
@@ -78,16 +96,21 @@ export function endpointTable(spec) {
         continue;
       }
       const sdk = op['x-box-docgen'];
-      if (!sdk?.resource || !sdk?.method) {
-        problems.push(`${id} (${where}) does not say what the SDK calls it: add \`x-box-docgen: { resource: <resource>, method: <method> }\` to it under openapi/paths/`);
+      if (!(sdk?.resource || sdk?.entry) || !sdk?.method || (sdk.resource && sdk.entry)) {
+        problems.push(`${id} (${where}) does not say what the SDK calls it: add \`x-box-docgen: { resource: <resource>, method: <method> }\` to it under openapi/paths/ (or, for an operation outside Doc Gen, \`{ entry: <client entry>, method: <method> }\`)`);
         continue;
       }
-      const name = `${sdk.resource}.${sdk.method}`;
+      const helper = !!sdk.entry;
+      const name = helper ? `@box-docgen/client/${sdk.entry} ${sdk.method}` : `${sdk.resource}.${sdk.method}`;
       if (names.has(name)) problems.push(`${id} and ${names.get(name)} are both ${name}: give one of them another x-box-docgen method`);
       if (OURS[sdk.method]) problems.push(`${id} is named ${name}, but \`${sdk.method}\` is ${OURS[sdk.method]}: choose another x-box-docgen method`);
       names.set(name, id);
 
       const params = [...(item.parameters ?? []), ...(op.parameters ?? [])].map(resolve);
+      const versioned = takesVersion(params);
+      // The resources send box-version to every operation (raw cannot tell them apart).
+      if (!helper && !versioned) problems.push(`${id}: a Doc Gen operation must take the box-version header (a $ref to components/parameters/BoxVersion.yaml)`);
+      const server = op.servers?.[0]?.url;
       const pathParams = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
       for (const p of pathParams) {
         if (!params.some((q) => q.in === 'path' && q.name === p)) problems.push(`${id}: the path parameter {${p}} is not declared in its parameters`);
@@ -109,7 +132,9 @@ export function endpointTable(spec) {
       const requestBody = resolve(op.requestBody);
       if (requestBody) {
         const types = Object.keys(requestBody.content ?? {});
-        if (types.length !== 1 || !/json/.test(types[0])) problems.push(`${id}: the client sends one JSON body; this request body has ${types.join(', ') || 'no content'}`);
+        // Helpers may send a form (the token endpoint takes one); the resources send JSON only.
+        const sendable = helper ? /json|x-www-form-urlencoded/ : /json/;
+        if (types.length !== 1 || !sendable.test(types[0])) problems.push(`${id}: the client sends one ${helper ? 'JSON or form' : 'JSON'} body; this request body has ${types.join(', ') || 'no content'}`);
         else body = { mediaType: types[0], required: !!requestBody.required, schema: ruleOf(requestBody.content[types[0]].schema ?? {}, resolve, `${id} body`, problems) };
       }
 
@@ -117,18 +142,22 @@ export function endpointTable(spec) {
       if (!success.length) problems.push(`${id}: no 2xx response, so the client cannot tell success`);
       for (const status of success) {
         const content = resolve(op.responses[status]).content ?? {};
-        if (Object.keys(content).some((type) => !/json/.test(type))) problems.push(`${id}: the ${status} answer is not JSON; the client reads JSON bodies only`);
+        // A helper reads its answer itself (a download streams bytes).
+        if (!helper && Object.keys(content).some((type) => !/json/.test(type))) problems.push(`${id}: the ${status} answer is not JSON; the client reads JSON bodies only`);
       }
       const answer = resolve(resolve(op.responses?.[success[0]])?.content?.['application/json']?.schema);
       const answers = answer ? [answer, ...(answer.allOf ?? []).map(resolve)] : [];
       const paged = !!(query?.properties.marker && query.properties.limit && answers.some((a) => a.properties?.entries));
 
       // Parts an operation lacks are left out rather than null, which keeps the table short.
-      table[id] = { resource: sdk.resource, name: sdk.method, method, path, pathParams, ...(query && { query }), ...(body && { body }), success, ...(paged && { paged }) };
+      const entry = { method, path, pathParams, ...(query && { query }), ...(body && { body }), success, ...(paged && { paged }) };
+      if (helper) helpers[id] = { entry: sdk.entry, name: sdk.method, ...entry, ...(versioned && { versioned }), ...(server && { server }) };
+      else table[id] = { resource: sdk.resource, name: sdk.method, ...entry };
+      if (!helper && server) problems.push(`${id}: a Doc Gen operation is served from the spec's server; only operations outside Doc Gen (x-box-docgen.entry) may name their own`);
     }
   }
   if (problems.length) throw new TableError(`the spec's operation table cannot be built:\n  ${problems.join('\n  ')}`);
-  return table;
+  return { resources: table, helpers };
 }
 
 /** The constants the client sends that the spec fixes: the version header and the server. */
@@ -143,24 +172,27 @@ const doc = (text) => `/** ${text.replace(/\*\//g, '*\\/')} */`;
 
 /** endpoints.js: the table and the constants, as plain data. */
 export function renderEndpointsJs(spec, header) {
-  const table = endpointTable(spec);
+  const { resources: table, helpers } = splitTable(spec);
   const { BOX_VERSION, BASE_URL } = specConstants(spec);
   return `${header}/* @ts-self-types="./endpoints.d.ts" */
 
-/** The value of the \`box-version\` header every operation requires. */
+/** The value of the \`box-version\` header every Doc Gen operation requires. */
 export const BOX_VERSION = ${JSON.stringify(BOX_VERSION)};
 
-/** The API's server, where every path below starts. */
+/** The API's server, where every path below starts (unless the operation names its own \`server\`). */
 export const BASE_URL = ${JSON.stringify(BASE_URL)};
 
-/** Every operation, by operationId; see endpoints.d.ts for what each field holds. */
+/** Every Doc Gen operation, by operationId; see endpoints.d.ts for what each field holds. */
 export const endpoints = ${JSON.stringify(table, null, 2)};
+
+/** The operations outside Doc Gen that the helpers of a client entry point send, by operationId. */
+export const helperEndpoints = ${JSON.stringify(helpers, null, 2)};
 `;
 }
 
 /** endpoints.d.ts: the same data as literal types, the resources, and each path's arguments. */
 export function renderEndpointsDts(spec, header) {
-  const table = endpointTable(spec);
+  const { resources: table, helpers } = splitTable(spec);
   const { BOX_VERSION, BASE_URL } = specConstants(spec);
   const ops = Object.entries(table);
   const byResource = new Map();
@@ -172,14 +204,14 @@ export function renderEndpointsDts(spec, header) {
   };
   const resources = [...byResource].map(([resource, entries]) =>
     `  ${resource}: {\n${entries.map(([id, ep]) => `    /**\n     * ${summary(id)}\n     */\n    ${ep.name}: ${JSON.stringify(id)};`).join('\n')}\n  };`).join('\n');
-  const pathArgs = ops.map(([id, ep]) =>
+  const pathArgs = [...ops, ...Object.entries(helpers)].map(([id, ep]) =>
     `  ${id}: [${ep.pathParams.map((p) => `${camel(p)}: operations[${JSON.stringify(id)}]['parameters']['path'][${JSON.stringify(p)}]`).join(', ')}];`).join('\n');
   return `${header}import type { operations } from './openapi.js';
 
-${doc('The value of the `box-version` header every operation requires.')}
+${doc('The value of the `box-version` header every Doc Gen operation requires.')}
 export declare const BOX_VERSION: ${JSON.stringify(BOX_VERSION)};
 
-${doc('The API\'s server, where every path below starts.')}
+${doc('The API\'s server, where every path below starts (unless the operation names its own `server`).')}
 export declare const BASE_URL: ${JSON.stringify(BASE_URL)};
 
 /**
@@ -200,7 +232,10 @@ export interface Rule {
   items?: Rule;
 }
 
-/** One operation of the spec. */
+/**
+ * One Doc Gen operation of the spec. Every one takes the \`box-version\` header (the generator
+ * refuses one that does not) and is served from \`BASE_URL\`.
+ */
 export interface Endpoint {
   /** The SDK resource (\`docgen.<resource>\`) and method name, from the operation's \`x-box-docgen\`. */
   resource: string;
@@ -220,11 +255,32 @@ export interface Endpoint {
   paged?: true;
 }
 
-/** Every operation, by operationId. */
+/**
+ * One operation outside Doc Gen (sign-in, downloads), sent by the helpers of one client entry
+ * point rather than by a resource.
+ */
+export interface HelperEndpoint extends Omit<Endpoint, 'resource' | 'body'> {
+  /** The client entry point whose helpers send it: \`@box-docgen/client/<entry>\`. */
+  entry: string;
+  /** The request body, JSON or a form (\`application/x-www-form-urlencoded\`). */
+  body?: { mediaType: string; required: boolean; schema: Rule };
+  /** Present (true) when the operation takes the \`box-version\` header. */
+  versioned?: true;
+  /** The operation's own server, when it is not \`BASE_URL\`. */
+  server?: string;
+}
+
+/** Every Doc Gen operation, by operationId. */
 export declare const endpoints: ${JSON.stringify(table, null, 2)};
 
-/** One operationId of the spec. */
+/** The operations outside Doc Gen, by operationId. */
+export declare const helperEndpoints: ${JSON.stringify(helpers, null, 2)};
+
+/** One operationId of a Doc Gen operation (a resource method). */
 export type OperationId = keyof typeof endpoints;
+
+/** One operationId of an operation outside Doc Gen. */
+export type HelperOperationId = keyof typeof helperEndpoints;
 
 /** The SDK's resources and methods, each naming the operation it sends. */
 export interface Resources {

@@ -1,5 +1,6 @@
 // createDocGenClient: the typed resources, and the openapi-fetch client as `raw`, over one transport.
 import type { paths } from '@box-docgen/types';
+import type { helperEndpoints, HelperOperationId } from '@box-docgen/types/endpoints';
 import createClient, { type Client } from 'openapi-fetch';
 import { createResources, type DocGenClientOptions, type DocGenLiteClient } from './resources.js';
 
@@ -7,7 +8,10 @@ import { createResources, type DocGenClientOptions, type DocGenLiteClient } from
 type VersionOptional<Op> = Op extends { parameters: { header: infer H } }
   ? Omit<Op, 'parameters'> & { parameters: Omit<Op['parameters'], 'header'> & { header?: Partial<H> } }
   : Op;
-export type ClientPaths = { [P in keyof paths]: { [M in keyof paths[P]]: VersionOptional<paths[P][M]> } };
+// Only Doc Gen paths: every one takes box-version, which raw's requests always carry. The
+// operations outside Doc Gen (sign-in, downloads) have their own entries and servers.
+type HelperPath = (typeof helperEndpoints)[HelperOperationId]['path'];
+export type ClientPaths = { [P in Exclude<keyof paths, HelperPath>]: { [M in keyof paths[P]]: VersionOptional<paths[P][M]> } };
 
 /** What createDocGenClient returns: three resources and the raw openapi-fetch client. */
 export interface DocGenClient extends DocGenLiteClient {

@@ -61,6 +61,11 @@ export interface Outgoing {
   url: string;
   headers: Headers;
   redirect?: RequestRedirect;
+  /**
+   * True for an operation that takes no `box-version` header: one outside Doc Gen whose table
+   * entry (helperEndpoints) lacks `versioned`. Every Doc Gen operation takes it.
+   */
+  unversioned?: boolean;
 }
 
 /** Tokens sent, newest last, kept for redaction: a few, since a token lasts about an hour. */
@@ -96,7 +101,7 @@ export function createTransport(config: TransportConfig) {
    * the request and the body read (as `read` says) all run inside each attempt's deadline and the
    * caller's signal, so a token function or a body that stalls cannot hang the call.
    */
-  const exchange = async <R extends 'text' | 'arrayBuffer'>({ method, url, headers: given, redirect }: Outgoing, body: BodyInit | null | undefined, call: CallOptions, read: R) => {
+  const exchange = async <R extends 'text' | 'arrayBuffer' | 'stream'>({ method, url, headers: given, redirect, unversioned }: Outgoing, body: BodyInit | null | undefined, call: CallOptions, read: R) => {
     const { signal } = call;
     const maxRetries = call.maxRetries ?? config.maxRetries ?? MAX_RETRIES;
     const timeoutMs = call.timeoutMs ?? config.timeoutMs ?? TIMEOUT_MS;
@@ -110,7 +115,8 @@ export function createTransport(config: TransportConfig) {
       const started = Date.now();
       let bearer = typeof token === 'string' ? token : undefined;
       let response: Response | undefined;
-      let data: Awaited<ReturnType<Response[R]>> | undefined;
+      // 'stream' leaves the body unread: the caller reads it (after the attempt's deadline).
+      let data: (R extends 'stream' ? never : Awaited<ReturnType<Response[Exclude<R, 'stream'>]>>) | undefined;
       let failure: unknown;
       let sending = false;
       try {
@@ -121,14 +127,14 @@ export function createTransport(config: TransportConfig) {
           if (sent.length > REMEMBERED_TOKENS) sent.shift();
         }
         // A plain object, cheaper for fetch to read than Headers; ours win over the caller's.
-        const headers = { ...Object.fromEntries(given), authorization: `Bearer ${bearer}`, 'box-version': BOX_VERSION };
+        const headers = { ...Object.fromEntries(given), authorization: `Bearer ${bearer}`, ...(!unversioned && { 'box-version': BOX_VERSION }) };
         const init: RequestInit = { method, headers, body, signal: guard.signal, redirect };
         sending = true;
         // Bound late, so a fetch replaced after creation (test tools do this) is used. The
         // default fetch gets url and init: a Request with a body would be piped through a copy.
         response = await guard.race(config.fetch ? config.fetch(guard.keep(new Request(url, init))) : fetch(url, init));
         // 204, 205 and 304 answers have no body.
-        if (response.body) data = await guard.race(response[read]() as Promise<NonNullable<typeof data>>);
+        if (response.body && read !== 'stream') data = await guard.race(response[read as 'text']() as Promise<NonNullable<typeof data>>);
       } catch (error) {
         signal?.throwIfAborted();
         // The token function failed, or its token cannot be sent: its own error, not retried.
@@ -159,6 +165,8 @@ export function createTransport(config: TransportConfig) {
         if (next === 'retry') log('warn', `${line}; retrying in ${delayMs} ms`, data);
       }
       if (next === 'answer') return { response: response!, data, redact };
+      // An unread body that will not be used holds its connection.
+      if (read === 'stream') response?.body?.cancel().catch(() => {});
       if (next === 'retry') {
         retries++;
         await sleep(delayMs, signal);
