@@ -10,6 +10,8 @@ export interface RecordedRequest {
   method: string;
   /** The path without the query, e.g. '/docgen_batches'. */
   path: string;
+  /** The spec's operationId, e.g. 'createBatch'; absent for a path and method the spec does not have. */
+  operationId?: string;
   /** Query parameters; a repeated one is an array; access_token, refresh_token and client_secret redacted. */
   query: Record<string, string | string[]>;
   /** Headers with lower-case names; Authorization (and Proxy-Authorization, Cookie) redacted. */
