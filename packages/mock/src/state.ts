@@ -240,8 +240,12 @@ export function createDocGenState(options: DocGenStateOptions = {}): DocGenState
             outcome === 'completed'
               ? null
               : {
-                  errors: outcome === 'failed' ? [`The input data of row ${index + 1} (${data.generated_file_name}) has no value for a tag the template needs (box-docgen-mock).`] : [],
-                  warnings: outcome === 'completed_with_error' ? [`Row ${index + 1} (${data.generated_file_name}) was written with a problem (box-docgen-mock).`] : [],
+                  errors: [
+                    outcome === 'failed'
+                      ? `The input data of row ${index + 1} (${data.generated_file_name}) has no value for a tag the template needs (box-docgen-mock).`
+                      : `Row ${index + 1} (${data.generated_file_name}) was written, but a value of its input data could not be read (box-docgen-mock).`,
+                  ],
+                  warnings: [],
                 },
           created_at: new Date(now()).toISOString(),
           created_by: { id: owner.user, type: 'user' },
