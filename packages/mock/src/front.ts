@@ -283,7 +283,7 @@ export async function startFront(options: FrontOptions): Promise<Front> {
         // Drop: close the connection without a byte of answer.
         req.socket.destroy();
       }
-      options.onRequest?.(structuredClone(entry));
+      options.onRequest?.(structuredClone(entry) as RecordedRequest);
     };
 
     // 1. The body. Prism 5.16 never answers a JSON body that does not parse, so refuse it here.

@@ -360,7 +360,8 @@ export type {
 } from './scenarios/index.js';
 export { clientError, describeViolation, type ClientErrorBody, type Violation } from './errors.js';
 export { mulberry32, seedFrom } from './random.js';
-export type { RecordedRequest } from './journal.js';
+export type { OperationRequest, RecordedRequest, RequestBodyOf, RequestQueryOf } from './journal.js';
+export type { OperationId } from './route.js';
 export { createDocGenState, OUTCOME_FIELD } from './state.js';
 export type {
   DocGenState, DocGenStateOptions, JobOutcome, MockState, MockStatePreload, MockTemplate, ProgressSettings, RowInfo, StateAnswer, StateRequest,

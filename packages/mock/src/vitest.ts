@@ -18,10 +18,11 @@
  *   import { useMockServer } from '@box-docgen/mock/vitest';
  *   const mock = useMockServer({ scenario: 'jobs-progress' });
  */
-import { afterAll, beforeAll, inject } from 'vitest';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 import type { TestProject } from 'vitest/node';
 
 import { LOG_LEVELS, type MockLogLevel } from './log-levels.js';
+import { mockMatchers, type MockMatchers } from './matchers.js';
 import {
   connectMockServer,
   startMockServer,
@@ -33,12 +34,19 @@ import {
 } from './index.js';
 import type { RecordedRequest } from './journal.js';
 
+export { fitsSubset, mockMatchers, type DeepPartial, type HasJournal, type MockMatchers } from './matchers.js';
+
 declare module 'vitest' {
   export interface ProvidedContext {
     /** Base URL of the mock server started by @box-docgen/mock/vitest. */
     mockUrl: string;
   }
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unused-vars
+  interface Matchers<R extends void | Promise<void> = void | Promise<void>, T = unknown> extends MockMatchers {}
 }
+
+// Importing this module adds the matchers (toHaveReceived) to expect.
+expect.extend(mockMatchers as never);
 
 /**
  * Environment variables read by the default global setup:
