@@ -6,7 +6,7 @@ import { envFor, runCli } from './support.js';
 
 let mock: MockServer;
 beforeAll(async () => {
-  mock = await startMockServer({ scenario: 'tags-processing' });
+  mock = await startMockServer({ mode: 'static', scenario: 'tags-processing' });
 });
 afterAll(async () => {
   await mock.close();

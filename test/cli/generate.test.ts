@@ -30,7 +30,7 @@ let mock: MockServer;
 let tmp: ReturnType<typeof tempDir>;
 
 beforeAll(async () => {
-  mock = await startMockServer({ scenarios: [refuseBatches as never] });
+  mock = await startMockServer({ mode: 'static', scenarios: [refuseBatches as never] });
 });
 afterAll(async () => {
   await mock.close();
@@ -206,7 +206,7 @@ describe('submitting', () => {
     const data = tmp.write('orders.csv', ordersCsv(30));
     const env = envFor(mock);
     // Scenarios are per server: a rate-limited one of its own (every 2nd request refused, Retry-After 0).
-    const limited = await startMockServer({ scenario: 'rate-limited:every=2,retryAfter=0' });
+    const limited = await startMockServer({ mode: 'static', scenario: 'rate-limited:every=2,retryAfter=0' });
     try {
       const result = await runCli(generateArgs(data, ['--batch-size', '5', '--concurrency', '2', '--state', tmp.path('l.jsonl')]), {
         env: { ...env, BOX_DOCGEN_BASE_URL: limited.url },
@@ -225,7 +225,7 @@ describe('submitting', () => {
   it('a certain refusal (403) is recorded "failed", stops the run, and a rerun sends those rows again', async () => {
     const data = tmp.write('orders.csv', ordersCsv(12));
     const state = tmp.path('ledger.jsonl');
-    const refusing = await startMockServer({ scenario: 'refuse-batches:status=403', scenarios: [refuseBatches as never] });
+    const refusing = await startMockServer({ mode: 'static', scenario: 'refuse-batches:status=403', scenarios: [refuseBatches as never] });
     try {
       const result = await runCli(generateArgs(data, ['--batch-size', '4', '--concurrency', '1', '--state', state, '--json']), {
         env: envFor(refusing),
@@ -249,7 +249,7 @@ describe('submitting', () => {
   it('an unknown outcome (503) is recorded "unknown"; a rerun skips it (exit 3) unless --retry-unknown', async () => {
     const data = tmp.write('orders.csv', ordersCsv(6));
     const state = tmp.path('ledger.jsonl');
-    const failing = await startMockServer({ scenario: 'refuse-batches:status=503', scenarios: [refuseBatches as never] });
+    const failing = await startMockServer({ mode: 'static', scenario: 'refuse-batches:status=503', scenarios: [refuseBatches as never] });
     try {
       const result = await runCli(generateArgs(data, ['--batch-size', '3', '--concurrency', '1', '--state', state, '--json']), { env: envFor(failing) });
       expect(result.code).toBe(3); // only unknowns: exit 3 (both batches were tried; the run gives up after 3 in a row)
@@ -309,7 +309,7 @@ describe('submitting', () => {
 
 describe('--wait and the report', () => {
   it('waits for every batch and maps each row to its job, status, output file and failures; exit 1 when a job failed', async () => {
-    const server = await startMockServer({ scenario: 'bulk-batches:polls=1,failEvery=7+jobs-progress' });
+    const server = await startMockServer({ mode: 'static', scenario: 'bulk-batches:polls=1,failEvery=7+jobs-progress' });
     try {
       const data = tmp.write('orders.csv', ordersCsv(20));
       const report = tmp.path('report.csv');
@@ -330,7 +330,7 @@ describe('--wait and the report', () => {
         ['6', '71000020000'],
         ['13', '71000030001'],
       ]);
-      expect(lines[6]!.errors).toMatch(/no value for the tag/);
+      expect(lines[6]!.errors).toMatch(/has no value for a tag/);
       // Each batch was polled until done (pending on the first poll).
       const polls = (await server.requests()).filter((r) => r.path.startsWith('/docgen_batch_jobs/'));
       expect(polls.length).toBe(2 * 4);
@@ -340,7 +340,7 @@ describe('--wait and the report', () => {
   });
 
   it('when a batch lists fewer jobs than it was sent rows, --wait waits to its timeout, then reports its rows by batch', async () => {
-    const server = await startMockServer({ scenario: 'jobs-progress:polls=0' });
+    const server = await startMockServer({ mode: 'static', scenario: 'jobs-progress:polls=0' });
     try {
       const data = tmp.write('orders.csv', ordersCsv(5));
       const report = tmp.path('report.jsonl');
@@ -366,7 +366,7 @@ describe('--wait and the report', () => {
 
 describe('--shard K/N and box-docgen report', () => {
   it('three shards with their own ledgers send every row exactly once; report merges their ledgers', async () => {
-    const server = await startMockServer({ scenario: 'bulk-batches:polls=0' });
+    const server = await startMockServer({ mode: 'static', scenario: 'bulk-batches:polls=0' });
     try {
       const data = tmp.write('orders.csv', ordersCsv(20));
       const results = await Promise.all(
@@ -406,6 +406,32 @@ describe('--shard K/N and box-docgen report', () => {
       const stdout = await runCli(['report', ...ledgers, '--offline'], { env: {} });
       expect(parseCsv(stdout.stdout)).toHaveLength(20);
       expect(stdout.stderr).toMatch(/20 rows from 3 ledger\(s\): 20 submitted/);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('against box-docgen-mock serve (its default, stateful mode)', () => {
+  it('generate --wait maps every row to the job made of it and exits 0', async () => {
+    // childProcess: true runs `box-docgen-mock serve`, as the CLI README starts it.
+    const server = await startMockServer({ childProcess: true });
+    try {
+      const data = tmp.write('orders.csv', ordersCsv(7));
+      const report = tmp.path('report.csv');
+      const result = await runCli(
+        generateArgs(data, ['--batch-size', '3', '--state', tmp.path('l.jsonl'), '--wait', '--poll-interval', '1', '--report', report, '--json']),
+        { env: envFor(server) },
+      );
+      expect(result.stderr).not.toMatch(/unmapped|incomplete/);
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout).report).toMatchObject({ rows: 7, unmapped: 0, unfinished: 0, failed: 0, statuses: { completed: 7 } });
+      const lines = parseCsv(readFileSync(report, 'utf8'));
+      // Each row has a job of its own, in its own batch's order.
+      expect(new Set(lines.map((l) => l.job_id)).size).toBe(7);
+      expect(lines.map((l) => [l.row, l.batch_id, l.status])).toEqual(
+        Array.from({ length: 7 }, (_, i) => [String(i), String(7100001 + Math.floor(i / 3)), 'completed']),
+      );
     } finally {
       await server.close();
     }

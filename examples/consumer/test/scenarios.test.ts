@@ -7,7 +7,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 
 import { sendInvoices, type Invoice } from '../src/invoices.js';
 
-const mock = useMockServer({ scenario: 'jobs-progress' });
+// The spec's examples (mode: 'static'): jobs-progress finishes them with one completed_with_error.
+const mock = useMockServer({ mode: 'static', scenario: 'jobs-progress' });
 
 const invoices: Invoice[] = ['A', 'B', 'C'].map((customer, i) => ({
   number: `INV-20${i}`,

@@ -49,6 +49,11 @@ export function serveArgs(options: MockServerOptions): string[] {
   if (options.spec !== undefined) args.push('--spec', options.spec);
   if (options.logLevel !== undefined) args.push('--log-level', options.logLevel);
   if (options.scenario !== undefined) args.push('--scenario', options.scenario);
+  if (options.mode === 'static') args.push('--static');
+  for (const token of options.state?.tokens ?? []) args.push('--token', token);
+  for (const token of options.state?.expiredTokens ?? []) args.push('--expired-token', token);
+  if (options.state?.polls !== undefined) args.push('--polls', String(options.state.polls));
+  if (options.state?.firstId !== undefined) args.push('--first-id', String(options.state.firstId));
   return args;
 }
 
@@ -119,6 +124,10 @@ export async function startChildMockServer(options: MockServerOptions): Promise<
       filter.session === undefined ? remote.requests() : connectMockServer(started.url, { session: filter.session }).requests(),
     reset: async (filter = {}) =>
       filter.session === undefined ? remote.reset() : connectMockServer(started.url, { session: filter.session }).reset(),
+    state: {
+      get: async (filter = {}) => connectMockServer(started.url, filter).state.get(),
+      load: async (preload, filter = {}) => connectMockServer(started.url, filter).state.load(preload),
+    },
     close,
   };
 }

@@ -38,6 +38,11 @@ Options:
   --no-cors         do not answer CORS preflights or add CORS headers
   --quiet           print only the URL (and, for proxy, the violations)
 serve only:
+  --static          serve the spec's examples instead of a stateful Box Doc Gen in memory
+  --token T         accept only this token (repeat for several; default: any non-empty token)
+  --expired-token T answer this token 401 as expired, with WWW-Authenticate (repeatable)
+  --polls N         reads of a job that still answer it unfinished (default 2)
+  --first-id N      the first batch id handed out (default 7100001)
   --scenario S      jobs-progress, rate-limited, flaky, tags-processing; options as name:key=value,key=value;
                     several joined by '+' (see: box-docgen-mock scenarios)
   --dynamic         generate responses from the schemas instead of serving the examples
@@ -61,6 +66,11 @@ interface Parsed {
     scenario?: string;
     dynamic?: boolean;
     seed?: string;
+    static?: boolean;
+    token?: string[];
+    'expired-token'?: string[];
+    polls?: string;
+    'first-id'?: string;
     help?: boolean;
     version?: boolean;
   };
@@ -85,6 +95,11 @@ function parse(argv: string[]): Parsed {
         scenario: { type: 'string', short: 's' },
         dynamic: { type: 'boolean', short: 'd' },
         seed: { type: 'string' },
+        static: { type: 'boolean' },
+        token: { type: 'string', multiple: true },
+        'expired-token': { type: 'string', multiple: true },
+        polls: { type: 'string' },
+        'first-id': { type: 'string' },
         help: { type: 'boolean' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -99,6 +114,11 @@ function parse(argv: string[]): Parsed {
 function portOf(text: string | undefined): number {
   if (text === undefined) return 4010;
   if (!/^\d+$/.test(text) || Number(text) > 65535) throw new UsageError(`--port must be a number from 0 to 65535, got ${text}`);
+  return Number(text);
+}
+
+function wholeNumber(flag: string, text: string): number {
+  if (!/^\d+$/.test(text)) throw new UsageError(`${flag} must be a whole number, got ${text}`);
   return Number(text);
 }
 
@@ -157,8 +177,16 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'serve': {
       if (positionals.length > 0) throw new UsageError(`serve takes no arguments, got ${positionals.join(' ')}`);
+      const state = {
+        ...(values.token && { tokens: values.token }),
+        ...(values['expired-token'] && { expiredTokens: values['expired-token'] }),
+        ...(values.polls !== undefined && { polls: wholeNumber('--polls', values.polls) }),
+        ...(values['first-id'] !== undefined && { firstId: wholeNumber('--first-id', values['first-id']) }),
+      };
+      if (values.static && Object.keys(state).length > 0) throw new UsageError('--token, --expired-token, --polls and --first-id are for the stateful mode, not --static');
       server = await startMockServer({
         ...common,
+        ...(values.static ? { mode: 'static' as const } : { state }),
         ...(values.scenario !== undefined && { scenario: values.scenario }),
         ...(values.dynamic && { dynamic: true }),
         ...(values.seed !== undefined && { seed: values.seed }),
@@ -172,7 +200,7 @@ async function main(argv: string[]): Promise<number> {
       await tell({ type: 'box-docgen-mock:ready', url: server.url, port: server.port });
       out(`box-docgen-mock: Box Doc Gen API mock listening on ${server.url}`);
       if (!quiet) {
-        out(`  scenario: ${values.scenario ?? 'none'}; journal: GET ${server.url}/__box-docgen-mock__/requests; Ctrl-C stops`);
+        out(`  mode: ${values.static ? 'static' : 'stateful'}; scenario: ${values.scenario ?? 'none'}; journal: GET ${server.url}/__box-docgen-mock__/requests; Ctrl-C stops`);
       }
       break;
     }
@@ -180,8 +208,8 @@ async function main(argv: string[]): Promise<number> {
       const [upstream, ...extra] = positionals;
       if (upstream === undefined) throw new UsageError('proxy needs the upstream base URL, e.g. box-docgen-mock proxy https://api.box.com/2.0');
       if (extra.length > 0) throw new UsageError(`proxy takes one upstream URL, got ${positionals.join(' ')}`);
-      if (values.scenario !== undefined || values.dynamic || values.seed !== undefined) {
-        throw new UsageError('--scenario, --dynamic and --seed are for serve, not proxy');
+      if (values.scenario !== undefined || values.dynamic || values.seed !== undefined || values.static || values.token || values['expired-token'] || values.polls !== undefined || values['first-id'] !== undefined) {
+        throw new UsageError('--scenario, --dynamic, --seed, --static, --token, --expired-token, --polls and --first-id are for serve, not proxy');
       }
       let requests = 0;
       let violations = 0;

@@ -39,6 +39,11 @@ import {
   type ScenarioUse,
 } from './scenarios/index.js';
 import type { ScenarioAnswer, ScenarioContext, ScenarioHandler, ScenarioRequest } from './scenarios/types.js';
+import { matchTemplate, routeOf } from './route.js';
+import { endpoints } from '@box-docgen/types/endpoints';
+import type { DocGenTags } from '@box-docgen/types';
+import { CALL_HEADER, type StateHost } from './state-host.js';
+import type { MockStatePreload, ProgressSettings } from './state.js';
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const HOP_BY_HOP = new Set([
@@ -92,6 +97,8 @@ export interface FrontOptions {
   answerTimeoutMs: number;
   /** Called once a request has been answered (or dropped). */
   onRequest?: (entry: RecordedRequest) => void;
+  /** The stateful mode's states (Prism asks them for its answers); absent in the static mode. */
+  states?: StateHost;
   caller: string;
 }
 
@@ -126,39 +133,6 @@ export function scenarioContext(operations: HttpOperations): ScenarioContext {
       return chosen && 'value' in chosen ? structuredClone(chosen.value) : undefined;
     },
   };
-}
-
-const templateCache = new Map<string, { regex: RegExp; names: string[] }>();
-function matchTemplate(template: string, path: string): Record<string, string> | undefined {
-  let compiled = templateCache.get(template);
-  if (!compiled) {
-    const names: string[] = [];
-    const source = template
-      .split(/(\{[^}]+\})/)
-      .map((part) => {
-        const name = /^\{([^}]+)\}$/.exec(part)?.[1];
-        if (name !== undefined) {
-          names.push(name);
-          return '([^/]+)';
-        }
-        return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      })
-      .join('');
-    compiled = { regex: new RegExp(`^${source}/?$`), names };
-    templateCache.set(template, compiled);
-  }
-  const found = compiled.regex.exec(path);
-  if (!found) return undefined;
-  const params: Record<string, string> = {};
-  compiled.names.forEach((name, i) => {
-    const value = found[i + 1] ?? '';
-    try {
-      params[name] = decodeURIComponent(value);
-    } catch {
-      params[name] = value;
-    }
-  });
-  return params;
 }
 
 function queryOf(url: URL): Record<string, string | string[]> {
@@ -226,12 +200,14 @@ export async function startFront(options: FrontOptions): Promise<Front> {
   const { prism, journal, registry, mode } = options;
   const upstreamHost = options.upstream?.host ?? 'upstream';
   const context = scenarioContext(prism.operations);
+  const exampleTags = context.example(endpoints.listTemplateTags.path, 'get', 200) as DocGenTags | undefined;
+  options.states?.setDefaultTags(exampleTags?.entries ?? []);
   const prismAgent = new Agent({ keepAlive: true, maxSockets: 64 });
   /** Scenario handlers per session and scenario text. */
   const state = new Map<string, { session: string | undefined; handlers: ScenarioHandler[] }>();
 
-  const handlersFor = (session: string | undefined, uses: ScenarioUse[]): ScenarioHandler[] => {
-    const key = `${session ?? ''}\n${scenarioKey(uses)}`;
+  const handlersFor = (session: string | undefined, uses: ScenarioUse[], text: string): ScenarioHandler[] => {
+    const key = `${session ?? ''}\n${text}`;
     let entry = state.get(key);
     if (!entry) {
       entry = { session, handlers: uses.map(({ scenario, options: o }) => scenario.create(o, context)) };
@@ -267,7 +243,7 @@ export async function startFront(options: FrontOptions): Promise<Front> {
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', 'http://box-docgen-mock.invalid');
     if (url.pathname === CONTROL_PREFIX || url.pathname.startsWith(`${CONTROL_PREFIX}/`)) {
-      req.resume();
+      if (!(method === 'POST' && url.pathname === `${CONTROL_PREFIX}/state`)) req.resume();
       return control(req, res, method, url);
     }
 
@@ -283,12 +259,14 @@ export async function startFront(options: FrontOptions): Promise<Front> {
     }
 
     const contentType = headerText(req.headers['content-type']);
+    const route = routeOf(method, url.pathname);
     const session = headerText(req.headers[SESSION_HEADER]);
     const scenarioHeader = headerText(req.headers[SCENARIO_HEADER]);
     const entry = journal.add({
       time: new Date().toISOString(),
       method,
       path: url.pathname,
+      ...(route && { operationId: route.operationId }),
       query: queryOf(url),
       headers: recordedHeaders(req.headers),
       body: null,
@@ -305,7 +283,7 @@ export async function startFront(options: FrontOptions): Promise<Front> {
         // Drop: close the connection without a byte of answer.
         req.socket.destroy();
       }
-      options.onRequest?.(structuredClone(entry));
+      options.onRequest?.(structuredClone(entry) as RecordedRequest);
     };
 
     // 1. The body. Prism 5.16 never answers a JSON body that does not parse, so refuse it here.
@@ -352,6 +330,14 @@ export async function startFront(options: FrontOptions): Promise<Front> {
     }
     entry.scenario = scenarioKey(uses);
 
+    // In the stateful mode, a scenario with a `state` part (jobs-progress, bulk-batches) sets how
+    // the state's jobs progress instead of answering from the examples.
+    const states = options.states;
+    const settings: Partial<ProgressSettings> = {};
+    if (states) {
+      for (const use of uses) if (use.scenario.state) Object.assign(settings, use.scenario.state(use.options));
+      uses = uses.filter((use) => !use.scenario.state);
+    }
     let prefer: string | undefined;
     if (uses.length > 0) {
       const request: ScenarioRequest = {
@@ -365,7 +351,7 @@ export async function startFront(options: FrontOptions): Promise<Front> {
       let action: ScenarioAnswer | undefined;
       let handlers: ScenarioHandler[];
       try {
-        handlers = handlersFor(session, uses);
+        handlers = handlersFor(session, uses, entry.scenario);
       } catch (error) {
         return finish(jsonAnswer(500, clientError(500, `scenario ${entry.scenario} could not start: ${messageOf(error)}`)));
       }
@@ -392,6 +378,8 @@ export async function startFront(options: FrontOptions): Promise<Front> {
     // Prism's proxy decodes what it fetches but keeps content-encoding: ask the upstream for plain bytes.
     if (mode === 'proxy') forwardHeaders['accept-encoding'] = 'identity';
     if (raw.length > 0) forwardHeaders['content-length'] = raw.length;
+    const call = states?.begin({ session, settings, example: forwardHeaders['prefer'] !== undefined });
+    if (call !== undefined) forwardHeaders[CALL_HEADER] = call;
 
     let answer: Answer;
     try {
@@ -405,6 +393,9 @@ export async function startFront(options: FrontOptions): Promise<Front> {
           clientError(timedOut ? 504 : 502, `${method} ${url.pathname}: ${what} ${timedOut ? `did not answer within ${options.answerTimeoutMs} ms` : `failed: ${messageOf(error)}`}`),
         ),
       );
+    }
+    finally {
+      if (call !== undefined) states!.end(call);
     }
     const rewritten = rewrite(method, url.pathname, answer);
     entry.violations = rewritten.violations;
@@ -499,16 +490,33 @@ export async function startFront(options: FrontOptions): Promise<Front> {
       reset(session);
       return answer(noContent);
     }
+    if (what === '/state' && options.states) {
+      if (method === 'GET') return answer(jsonAnswer(200, options.states.state(session).get()));
+      if (method === 'POST') {
+        return void readBody(req).then(
+          (raw) => {
+            try {
+              options.states!.state(session).load(JSON.parse(raw.toString('utf8') || '{}') as MockStatePreload);
+              answer(noContent);
+            } catch (error) {
+              answer(jsonAnswer(400, clientError(400, `${method} ${url.pathname}: ${messageOf(error)}`)));
+            }
+          },
+          () => res.destroy(),
+        );
+      }
+    }
     if (what === '/scenarios' && method === 'GET') {
       return answer(jsonAnswer(200, [...registry.values()].map(({ name, description, options: o }) => ({ name, description, options: o }))));
     }
     return answer(
-      jsonAnswer(404, clientError(404, `${method} ${url.pathname}: no such control endpoint; there are GET ${CONTROL_PREFIX}/ready, GET ${CONTROL_PREFIX}/requests, POST ${CONTROL_PREFIX}/reset and GET ${CONTROL_PREFIX}/scenarios`)),
+      jsonAnswer(404, clientError(404, `${method} ${url.pathname}: no such control endpoint; there are GET ${CONTROL_PREFIX}/ready, GET ${CONTROL_PREFIX}/requests, POST ${CONTROL_PREFIX}/reset, GET and POST ${CONTROL_PREFIX}/state and GET ${CONTROL_PREFIX}/scenarios`)),
     );
   }
 
   function reset(session?: string): void {
     journal.clear(session);
+    options.states?.reset(session);
     for (const [key, entry] of state) if (session === undefined || entry.session === session) state.delete(key);
   }
 

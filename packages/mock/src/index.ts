@@ -14,6 +14,8 @@ import { type Violation, describeViolation } from './errors.js';
 import type { Front, FrontOptions } from './front.js';
 import { CONTROL_PREFIX, SCENARIO_HEADER } from './headers.js';
 import { Journal, type RecordedRequest } from './journal.js';
+import { createStateHost } from './state-host.js';
+import type { DocGenStateOptions, MockState, MockStatePreload } from './state.js';
 import { LOG_LEVELS, type MockLogLevel } from './log-levels.js';
 import {
   checkScenarioOptions,
@@ -24,6 +26,13 @@ import {
 } from './scenarios/index.js';
 
 export interface MockServerOptions {
+  /**
+   * Default 'stateful': a Box Doc Gen in memory (per server and session) answers, and Prism
+   * checks every request and validates every answer. 'static': Prism serves the spec's examples.
+   */
+  mode?: 'stateful' | 'static';
+  /** The stateful mode's settings: tokens, how jobs progress and fail, the first id, default tags. */
+  state?: DocGenStateOptions;
   /** Port to listen on; default 0 = a free port chosen by the OS. */
   port?: number;
   /** Interface to listen on; default '127.0.0.1'. */
@@ -77,12 +86,20 @@ export interface MockServer {
   port: number;
   /** What the server received, oldest first (Authorization redacted). */
   requests(filter?: JournalFilter): Promise<RecordedRequest[]>;
-  /** Clears the journal and the scenario state (counters), of one session or all. */
+  /** Clears the journal, the scenario counters and the stateful mode's state, of one session or all. */
   reset(filter?: JournalFilter): Promise<void>;
+  /** The stateful mode's state (templates, jobs, batches) of one session: inspect and preload it. */
+  state: MockStateAccess;
   /** Stops the server and drops open connections; nothing is left listening. Idempotent. */
   close(): Promise<void>;
   /** The child's process id with `childProcess: true`. */
   pid?: number;
+}
+
+/** What the state of a server (or of one session) holds, and how to add to it. */
+export interface MockStateAccess {
+  get(filter?: JournalFilter): Promise<MockState>;
+  load(preload: MockStatePreload, filter?: JournalFilter): Promise<void>;
 }
 
 const DEFAULT_ANSWER_TIMEOUT_MS = 30_000;
@@ -131,6 +148,9 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   if (options.scenario !== undefined && typeof options.scenario !== 'string') {
     throw new TypeError(`${caller}: options.scenario must be a string such as 'jobs-progress'`);
   }
+  const mode = options.mode ?? 'stateful';
+  if (mode !== 'stateful' && mode !== 'static') throw new TypeError(`${caller}: options.mode must be 'stateful' or 'static', got ${String(mode)}`);
+  if (options.state !== undefined && mode !== 'stateful') throw new TypeError(`${caller}: options.state is for the stateful mode`);
   const registry = scenarioRegistry(options.scenarios);
   const scenarioOptions = options.scenarioOptions ?? {};
   let scenario;
@@ -145,6 +165,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     if (options.scenarios?.length) throw new TypeError(`${caller}: options.scenarios cannot be passed to a child process`);
     if (options.onRequest) throw new TypeError(`${caller}: options.onRequest cannot be used with a child process`);
     if (Object.keys(scenarioOptions).length > 0) throw new TypeError(`${caller}: with a child process, write scenario options inline (name:key=value)`);
+    if (options.state?.fail || options.state?.now) throw new TypeError(`${caller}: options.state.fail and .now cannot be passed to a child process`);
     return startChildMockServer({ ...options, ...(seed !== undefined && { seed }) });
   }
 
@@ -152,8 +173,10 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const { resolveSpec, startPrism } = await import('./prism.js');
   const document = resolveSpec(options.spec, caller);
   const cors = options.cors ?? true;
+  const states = mode === 'stateful' ? createStateHost(options.state ?? {}) : undefined;
   const prism = await startPrism({
     document,
+    ...(states && { answer: states.answer }),
     dynamic: options.dynamic ?? false,
     seed,
     errors: options.errors ?? true,
@@ -174,6 +197,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     journal,
     answerTimeoutMs: DEFAULT_ANSWER_TIMEOUT_MS,
     ...(options.onRequest && { onRequest: options.onRequest }),
+    ...(states && { states }),
     caller,
   }, journal);
 }
@@ -200,11 +224,20 @@ async function frontOn(
     await close();
     throw new Error(`${caller}: the server at ${front.url} did not answer: ${messageOf(error)}`, { cause: error });
   }
+  const states = frontOptions.states;
+  const stateOf = (filter: JournalFilter) => {
+    if (!states) throw new Error(`${caller}: mock.state is for the stateful mode; this server is ${frontOptions.mode === 'proxy' ? 'a proxy' : 'static'}`);
+    return states.state(filter.session);
+  };
   return {
     url: front.url,
     port: front.port,
     requests: async (filter = {}) => journal.list(filter.session),
     reset: async (filter = {}) => front.reset(filter.session),
+    state: {
+      get: async (filter = {}) => stateOf(filter).get(),
+      load: async (preload, filter = {}) => stateOf(filter).load(preload),
+    },
     close,
   };
 }
@@ -327,7 +360,12 @@ export type {
 } from './scenarios/index.js';
 export { clientError, describeViolation, type ClientErrorBody, type Violation } from './errors.js';
 export { mulberry32, seedFrom } from './random.js';
-export type { RecordedRequest } from './journal.js';
+export type { OperationRequest, RecordedRequest, RequestBodyOf, RequestQueryOf } from './journal.js';
+export type { OperationId } from './route.js';
+export { createDocGenState, OUTCOME_FIELD } from './state.js';
+export type {
+  DocGenState, DocGenStateOptions, JobOutcome, MockState, MockStatePreload, MockTemplate, ProgressSettings, RowInfo, StateAnswer, StateRequest,
+} from './state.js';
 export type { MockLogLevel } from './log-levels.js';
 
 /** Headers that make a client's requests use a scenario: `createDocGenClient({ headers: scenarioHeaders('flaky') })`. */

@@ -1,7 +1,11 @@
 /** The request journal: what the server received, so tests can assert what their code sent. */
-import type { Violation } from './errors.js';
+import type { operations } from '@box-docgen/types';
 
-export interface RecordedRequest {
+import type { Violation } from './errors.js';
+import type { OperationId } from './route.js';
+
+/** What the journal keeps of one request (the untyped form; see RecordedRequest). */
+export interface JournalRecord {
   /** 1, 2, 3, … in the order the server received the requests. */
   seq: number;
   /** When the request was received (ISO 8601). */
@@ -10,6 +14,8 @@ export interface RecordedRequest {
   method: string;
   /** The path without the query, e.g. '/docgen_batches'. */
   path: string;
+  /** The spec's operationId, e.g. 'createBatch'; absent for a path and method the spec does not have. */
+  operationId?: OperationId;
   /** Query parameters; a repeated one is an array; access_token, refresh_token and client_secret redacted. */
   query: Record<string, string | string[]>;
   /** Headers with lower-case names; Authorization (and Proxy-Authorization, Cookie) redacted. */
@@ -25,6 +31,27 @@ export interface RecordedRequest {
   /** What Prism found wrong with the request or the response (empty when it kept to the spec). */
   violations: Violation[];
 }
+
+/** The JSON body an operation takes (null for one that takes none). */
+export type RequestBodyOf<K extends OperationId> = operations[K] extends { requestBody: { content: { 'application/json': infer B } } } ? B : null;
+/** The query parameters an operation takes, as text (a repeated one is an array). */
+export type RequestQueryOf<K extends OperationId> = operations[K]['parameters'] extends { query?: infer Q }
+  ? { [P in keyof NonNullable<Q>]?: string | string[] }
+  : Record<string, never>;
+
+/** A recorded request of one operation: `body` and `query` typed as the spec has them. */
+export type OperationRequest<K extends OperationId> = Omit<JournalRecord, 'operationId' | 'body' | 'query'> & {
+  operationId: K;
+  /** The parsed body as sent (a request that broke the contract may not fit the type: see violations). */
+  body: RequestBodyOf<K>;
+  query: RequestQueryOf<K> & Record<string, string | string[]>;
+};
+
+/**
+ * One request the server received. Narrow on `operationId` to get the operation's types:
+ * `if (r.operationId === 'createBatch') r.body.document_generation_data`.
+ */
+export type RecordedRequest = { [K in OperationId]: OperationRequest<K> }[OperationId] | (Omit<JournalRecord, 'operationId'> & { operationId?: undefined });
 
 const REDACTED = new Set(['authorization', 'proxy-authorization', 'cookie']);
 /** Query parameters that carry credentials (an OAuth token can be sent as ?access_token=). */
@@ -54,12 +81,12 @@ export function redactText(text: string): string {
 }
 
 export class Journal {
-  private entries: RecordedRequest[] = [];
+  private entries: JournalRecord[] = [];
   private seq = 0;
 
   constructor(private readonly max = 10_000) {}
 
-  add(entry: Omit<RecordedRequest, 'seq'>): RecordedRequest {
+  add(entry: Omit<JournalRecord, 'seq'>): JournalRecord {
     const recorded = { seq: ++this.seq, ...entry };
     this.entries.push(recorded);
     if (this.entries.length > this.max) this.entries.splice(0, this.entries.length - this.max);
@@ -69,7 +96,7 @@ export class Journal {
   /** Copies, oldest first; only one session's when `session` is given. */
   list(session?: string): RecordedRequest[] {
     const chosen = session === undefined ? this.entries : this.entries.filter((entry) => entry.session === session);
-    return structuredClone(chosen);
+    return structuredClone(chosen) as RecordedRequest[];
   }
 
   clear(session?: string): void {

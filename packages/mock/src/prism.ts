@@ -9,12 +9,13 @@ import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { configureExtensionsUserProvided } from '@stoplight/prism-cli/dist/extensions.js';
-import { getHttpOperationsFromSpec } from '@stoplight/prism-http';
+import { getHttpOperationsFromSpec, ProblemJsonError } from '@stoplight/prism-http';
 import type { IHttpConfig } from '@stoplight/prism-http';
 import { createServer } from '@stoplight/prism-http-server';
 
 import { redactText } from './journal.js';
 import type { MockLogLevel } from './log-levels.js';
+import type { StateAnswer, StateRequest } from './state.js';
 
 export type HttpOperations = Awaited<ReturnType<typeof getHttpOperationsFromSpec>>;
 
@@ -28,6 +29,12 @@ export interface PrismOptions {
   cors: boolean;
   /** Proxy mode: forward to this base URL and validate what comes back. */
   upstream?: URL;
+  /**
+   * Stateful mode: Prism runs as a proxy whose upstream is this function, in this process. Prism
+   * checks the request, asks it for the answer and validates that answer against the spec;
+   * undefined lets Prism answer from the spec's examples, as in the static mode.
+   */
+  answer?: (request: StateRequest) => StateAnswer | undefined;
   /** Who is starting Prism, for error messages. */
   caller: string;
 }
@@ -68,12 +75,14 @@ export async function startPrism(options: PrismOptions): Promise<PrismInstance> 
   };
   const config: IHttpConfig = options.upstream
     ? { ...shared, isProxy: true, upstream: options.upstream }
-    : { ...shared, isProxy: false };
+    : options.answer
+      ? { ...shared, isProxy: true, upstream: new URL('http://box-docgen-mock.invalid/') }
+      : { ...shared, isProxy: false };
 
   const server = createServer(operations, {
     cors: options.cors,
     config,
-    components: { logger: createPrismLogger(options.logLevel) },
+    components: { logger: createPrismLogger(options.logLevel), ...(options.answer && { forward: stateForward(options.answer) as never }) },
   });
 
   let address: string;
@@ -99,6 +108,37 @@ export async function startPrism(options: PrismOptions): Promise<PrismInstance> 
     throw new Error(`${caller}: Prism at ${url} did not answer: ${messageOf(error)}`, { cause: error });
   }
   return { url, port, operations, close };
+}
+
+const DIAGNOSTIC_ERROR = 0; // @stoplight/types DiagnosticSeverity.Error
+/** Prism's own signal to answer from the spec instead of the upstream. */
+const fromExamples = () => ProblemJsonError.fromTemplate({ type: 'UPSTREAM_NOT_IMPLEMENTED', title: 'answered from the examples', status: 501 });
+
+interface PrismInput {
+  method: string;
+  url: { path: string; query?: Record<string, string | string[]> };
+  headers?: Record<string, string | string[] | undefined>;
+  body?: unknown;
+}
+
+/**
+ * Prism's `forward` component (a function of the request to a TaskEither, here written out by
+ * hand: fp-ts is Prism's, not ours). A request with errors goes back to Prism's mocker, which
+ * refuses it exactly as in the static mode.
+ */
+function stateForward(answer: (request: StateRequest) => StateAnswer | undefined) {
+  return ({ data, validations }: { data: PrismInput; validations: { severity: number }[] }) => () => async () => {
+    if (validations.some((v) => v.severity === DIAGNOSTIC_ERROR)) return { _tag: 'Left' as const, left: fromExamples() };
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(data.headers ?? {})) if (value !== undefined) headers[name] = [value].flat().join(', ');
+    try {
+      const result = answer({ method: data.method.toUpperCase(), path: data.url.path, query: data.url.query ?? {}, headers, body: data.body ?? null });
+      if (!result) return { _tag: 'Left' as const, left: fromExamples() };
+      return { _tag: 'Right' as const, right: { statusCode: result.status, headers: result.headers, body: result.body } };
+    } catch (error) {
+      return { _tag: 'Left' as const, left: error instanceof Error ? error : new Error(String(error)) };
+    }
+  };
 }
 
 /** The default document, or the caller's path / URL made absolute. */

@@ -4,6 +4,7 @@
  */
 import { CONTROL_PREFIX, SESSION_HEADER } from './headers.js';
 import type { RecordedRequest } from './journal.js';
+import type { MockState, MockStatePreload } from './state.js';
 
 export interface MockConnectionOptions {
   /**
@@ -21,8 +22,10 @@ export interface MockConnection {
   headers: Record<string, string>;
   /** What the server received (of this session), oldest first. */
   requests(): Promise<RecordedRequest[]>;
-  /** Clears the journal and scenario state (of this session). */
+  /** Clears the journal, scenario counters and state (of this session). */
   reset(): Promise<void>;
+  /** The stateful mode's state (of this session): inspect and preload it. */
+  state: { get(): Promise<MockState>; load(preload: MockStatePreload): Promise<void> };
 }
 
 export function connectMockServer(url: string, options: MockConnectionOptions = {}): MockConnection {
@@ -32,8 +35,12 @@ export function connectMockServer(url: string, options: MockConnectionOptions = 
   const base = url.replace(/\/+$/, '');
   const session = options.session === true ? crypto.randomUUID() : options.session;
   const query = session === undefined ? '' : `?session=${encodeURIComponent(session)}`;
-  const call = async (method: string, what: string): Promise<Response> => {
-    const response = await fetch(`${base}${CONTROL_PREFIX}/${what}${query}`, { method, signal: AbortSignal.timeout(10_000) });
+  const call = async (method: string, what: string, body?: unknown): Promise<Response> => {
+    const response = await fetch(`${base}${CONTROL_PREFIX}/${what}${query}`, {
+      method,
+      signal: AbortSignal.timeout(10_000),
+      ...(body !== undefined && { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+    });
     if (!response.ok) {
       throw new Error(`box-docgen-mock ${method} ${what} at ${base}: status ${response.status} ${await response.text()}`);
     }
@@ -46,6 +53,12 @@ export function connectMockServer(url: string, options: MockConnectionOptions = 
     requests: async () => (await (await call('GET', 'requests')).json()) as RecordedRequest[],
     reset: async () => {
       await (await call('POST', 'reset')).arrayBuffer();
+    },
+    state: {
+      get: async () => (await (await call('GET', 'state')).json()) as MockState,
+      load: async (preload) => {
+        await (await call('POST', 'state', preload)).arrayBuffer();
+      },
     },
   };
 }

@@ -18,23 +18,39 @@
  *   import { useMockServer } from '@box-docgen/mock/vitest';
  *   const mock = useMockServer({ scenario: 'jobs-progress' });
  */
-import { afterAll, beforeAll, inject } from 'vitest';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 import type { TestProject } from 'vitest/node';
 
 import { LOG_LEVELS, type MockLogLevel } from './log-levels.js';
-import { connectMockServer, startMockServer, type MockServer, type MockServerOptions } from './index.js';
+import { mockMatchers, type MockMatchers } from './matchers.js';
+import {
+  connectMockServer,
+  startMockServer,
+  type JournalFilter,
+  type MockConnection,
+  type MockServer,
+  type MockServerOptions,
+  type MockStateAccess,
+} from './index.js';
 import type { RecordedRequest } from './journal.js';
+
+export { fitsSubset, mockMatchers, type DeepPartial, type HasJournal, type MockMatchers } from './matchers.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** Base URL of the mock server started by @box-docgen/mock/vitest. */
     mockUrl: string;
   }
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unused-vars
+  interface Matchers<R extends void | Promise<void> = void | Promise<void>, T = unknown> extends MockMatchers {}
 }
+
+// Importing this module adds the matchers (toHaveReceived) to expect.
+expect.extend(mockMatchers as never);
 
 /**
  * Environment variables read by the default global setup:
- * BOX_DOCGEN_MOCK_SCENARIO (e.g. 'jobs-progress'), BOX_DOCGEN_MOCK_DYNAMIC ('1'),
+ * BOX_DOCGEN_MOCK_SCENARIO (e.g. 'jobs-progress'), BOX_DOCGEN_MOCK_MODE ('static'), BOX_DOCGEN_MOCK_DYNAMIC ('1'),
  * BOX_DOCGEN_MOCK_SEED, BOX_DOCGEN_MOCK_LOG_LEVEL.
  */
 export function optionsFromEnv(env: Record<string, string | undefined> = process.env): MockServerOptions {
@@ -43,6 +59,9 @@ export function optionsFromEnv(env: Record<string, string | undefined> = process
   if (scenario) options.scenario = scenario;
   const dynamic = env['BOX_DOCGEN_MOCK_DYNAMIC'];
   if (dynamic === '1' || dynamic === 'true') options.dynamic = true;
+  const mode = env['BOX_DOCGEN_MOCK_MODE'];
+  if (mode === 'static' || mode === 'stateful') options.mode = mode;
+  else if (mode) throw new TypeError(`BOX_DOCGEN_MOCK_MODE must be stateful or static, got ${mode}`);
   const seed = env['BOX_DOCGEN_MOCK_SEED'];
   if (seed) options.seed = seed;
   const logLevel = env['BOX_DOCGEN_MOCK_LOG_LEVEL'];
@@ -83,8 +102,10 @@ export interface MockServerHandle {
   readonly server: MockServer;
   /** What the server received, oldest first (Authorization redacted). */
   requests(): Promise<RecordedRequest[]>;
-  /** Clears the journal and scenario state. */
-  reset(): Promise<void>;
+  /** Clears the journal, scenario counters and state (of one session, or all). */
+  reset(filter?: JournalFilter): Promise<void>;
+  /** The stateful mode's state: inspect and preload it. */
+  readonly state: MockStateAccess;
 }
 
 /** Starts a mock server of this file's own in beforeAll and closes it in afterAll. */
@@ -112,7 +133,11 @@ export function useMockServer(options: MockServerOptions = {}): MockServerHandle
       return running();
     },
     requests: () => running().requests(),
-    reset: () => running().reset(),
+    reset: (filter) => running().reset(filter),
+    state: {
+      get: (filter) => running().state.get(filter),
+      load: (preload, filter) => running().state.load(preload, filter),
+    },
   };
 }
 
@@ -126,8 +151,10 @@ export interface SharedMockServer {
   readonly headers: Record<string, string>;
   /** The requests this file's session sent, oldest first. */
   requests(): Promise<RecordedRequest[]>;
-  /** Clears this session's journal and scenario state. */
+  /** Clears this session's journal, scenario counters and state. */
   reset(): Promise<void>;
+  /** This session's state (stateful mode): inspect and preload it. */
+  readonly state: MockConnection['state'];
 }
 
 /**
@@ -148,5 +175,6 @@ export function useSharedMockServer(options: { session?: string } = {}): SharedM
     headers: connection.headers,
     requests: () => connection.requests(),
     reset: () => connection.reset(),
+    state: connection.state,
   };
 }

@@ -35,7 +35,7 @@ async function listening(s: Spawned): Promise<{ url: string; port: number }> {
 
 describe('box-docgen-mock serve', () => {
   it('starts, serves with a scenario, and stops cleanly on SIGINT', async () => {
-    const s = cli('serve', '--port', '0', '--scenario', 'jobs-progress:polls=1');
+    const s = cli('serve', '--port', '0', '--static', '--scenario', 'jobs-progress:polls=1');
     const { url, port } = await listening(s);
     const read = async () => {
       const response = await fetch(`${url}/docgen_batch_jobs/7000123`, { headers: BOX_HEADERS });

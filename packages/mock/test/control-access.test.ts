@@ -32,7 +32,7 @@ function call(url: string, method = 'GET', headers: Record<string, string> = {})
 
 const corsOf = (reply: Reply) => Object.keys(reply.headers).filter((name) => name.startsWith('access-control-'));
 
-const mock = useMockServer();
+const mock = useMockServer({ mode: 'static' });
 const control = (what: string) => `${mock.url}${CONTROL_PREFIX}/${what}`;
 
 /** A recorded request carrying document data, which is what must not leak. */

@@ -4,7 +4,7 @@ import { startMockServer, type MockServer, type MockServerOptions } from '../src
 import setup from '../src/vitest.js';
 import { BOX_HEADERS, tryConnect } from './helpers.js';
 
-const start = (options: MockServerOptions = {}): Promise<MockServer> => startMockServer(options);
+const start = (options: MockServerOptions = {}): Promise<MockServer> => startMockServer({ mode: 'static', ...options });
 
 describe('startMockServer', () => {
   let mock: MockServer;
@@ -167,7 +167,8 @@ describe('@box-docgen/mock/vitest global setup', () => {
     const teardown = await setup(project as unknown as Parameters<typeof setup>[0]);
     const url = provided.get('mockUrl') as string;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const response = await fetch(`${url}/docgen_jobs/12345`, { headers: BOX_HEADERS });
+    // The default mode is stateful: an empty Box, so the list answers and is empty.
+    const response = await fetch(`${url}/docgen_templates`, { headers: BOX_HEADERS });
     expect(response.status).toBe(200);
     await response.body?.cancel();
     await teardown();

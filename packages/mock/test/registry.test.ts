@@ -69,7 +69,7 @@ describe('custom scenarios', () => {
         return undefined;
       },
     });
-    const mock = await startMockServer({ scenarios: [missing] });
+    const mock = await startMockServer({ mode: 'static', scenarios: [missing] });
     try {
       const docgen = createDocGenClient({ token: 't', baseUrl: mock.url, maxRetries: 0, headers: scenarioHeaders('missing-templates:message=Nope') });
       await expect(docgen.templates.get('1')).rejects.toMatchObject({ status: 404, code: 'not_found' });
@@ -92,7 +92,7 @@ describe('custom scenarios', () => {
         return () => undefined;
       },
     });
-    const mock = await startMockServer({ scenarios: [peek], scenario: 'peek' });
+    const mock = await startMockServer({ mode: 'static', scenarios: [peek], scenario: 'peek' });
     try {
       await (await fetch(`${mock.url}/docgen_jobs/1`, { headers: BOX_HEADERS })).arrayBuffer();
       expect(names).toEqual(expect.arrayContaining(['completed', 'pending', 'mixed']));

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { useMockServer } from '../src/vitest.js';
 import { BOX_HEADERS } from './helpers.js';
 
-const mock = useMockServer();
+const mock = useMockServer({ mode: 'static' });
 
 interface ErrorBody {
   type: string;

@@ -1,5 +1,6 @@
 // Jobs that progress: the first polls of a batch (or of one job) read `pending`, later ones
-// read finished, so batches.wait and jobs.wait really poll.
+// read finished, so batches.wait and jobs.wait really poll. In the stateful mode it only sets
+// how many reads the state's jobs take to finish.
 import { defineScenario } from './types.js';
 
 const BATCH_JOBS = '/docgen_batch_jobs/{batch_id}';
@@ -22,6 +23,8 @@ export default defineScenario({
       description: 'how many polls of each batch (and of each job) still read pending',
     },
   },
+  // Stateful mode: the state's own jobs take this many reads to finish.
+  state: ({ polls }) => ({ polls }),
   create({ polls }, context) {
     const names = context.exampleNames(BATCH_JOBS, 'get', 200);
     const doneBatch = DONE_BATCH_EXAMPLES.find((name) => names.includes(name)) ?? names[0] ?? 'completed';

@@ -1,3 +1,4 @@
+import type { ProgressSettings } from '../state.js';
 /**
  * The one small interface every scenario implements. A scenario sits in front of Prism: for
  * each request it may pick which of the spec's responses Prism sends (`prefer`), answer by
@@ -64,6 +65,11 @@ export interface Scenario<Options extends Record<string, ScenarioOptionValue> = 
    * and again after reset(), so any counters live in this closure.
    */
   create(options: Options, context: ScenarioContext): ScenarioHandler;
+  /**
+   * In the stateful mode (the default), how the state's jobs progress under this scenario; a
+   * scenario that has this part is not run as a handler there.
+   */
+  state?(options: Options): Partial<ProgressSettings>;
 }
 
 /** Identity function that gives a scenario definition its option types. */
