@@ -178,10 +178,12 @@ say();
 say(`5. Mock — @box-docgen/mock (startMockServer() defaults: Prism, response validation, journal) against the plain`);
 say(`   node:http bench server; startup: median of ${mock.startupRuns} fresh processes (import + start + first answer to GET /docgen_jobs/{id});`);
 say(`   throughput: GET /docgen_jobs/{id}, ${mock.concurrency} concurrent loops, ${int(mock.requests)} requests a run, median of ${mock.reps}, server in its own process`);
-say(`   ${pad('', 36)} ${num('mock', 9)} ${num('node:http', 10)} ${num('×node:http', 11)}`);
-say(`   ${pad('startup to first answer (ms)', 36)} ${num(int(mock.startup.mock.readyMs), 9)} ${num(int(mock.startup.bare.readyMs), 10)} ${num(x(mock.startup.ratio), 11)}`);
-say(`   ${pad('  whole process, spawn to exit (ms)', 36)} ${num(int(mock.startup.mock.processMs), 9)} ${num(int(mock.startup.bare.processMs), 10)} ${num(x(mock.startup.mock.processMs / mock.startup.bare.processMs), 11)}`);
-say(`   ${pad('requests per second', 36)} ${num(int(mock.throughput.mock.rps), 9)} ${num(int(mock.throughput.bare.rps), 10)} ${num(x(mock.throughput.ratio), 11)}`);
+say(`   ${pad('', 36)} ${num('stateful', 9)} ${num('static', 9)} ${num('node:http', 10)} ${num('×node:http', 11)} ${num('×static', 8)}`);
+say(`   ${pad('startup to first answer (ms)', 36)} ${num(int(mock.startup.mock.readyMs), 9)} ${num(int(mock.startup.static.readyMs), 9)} ${num(int(mock.startup.bare.readyMs), 10)} ${num(x(mock.startup.ratio), 11)} ${num(x(mock.statefulVsStatic.startup), 8)}`);
+say(`   ${pad('  whole process, spawn to exit (ms)', 36)} ${num(int(mock.startup.mock.processMs), 9)} ${num(int(mock.startup.static.processMs), 9)} ${num(int(mock.startup.bare.processMs), 10)} ${num(x(mock.startup.mock.processMs / mock.startup.bare.processMs), 11)} ${num(x(mock.startup.mock.processMs / mock.startup.static.processMs), 8)}`);
+say(`   ${pad('requests per second', 36)} ${num(int(mock.throughput.mock.rps), 9)} ${num(int(mock.throughput.static.rps), 9)} ${num(int(mock.throughput.bare.rps), 10)} ${num(x(mock.throughput.ratio), 11)} ${num(x(mock.statefulVsStatic.rps), 8)}`);
+const slower = 1 / mock.statefulVsStatic.rps;
+say(`   stateful against static: ${((slower - 1) * 100).toFixed(0)}% ${slower >= 1 ? 'slower' : 'faster'} per request — target ≤ 20% slower: ${slower <= 1.2 ? 'met' : 'NOT MET'}`);
 
 say();
 say(`6. Rate limits — box-docgen generate, 3,000 rows in batches of 10 (300 POSTs), through a limiter in front of the mock;`);

@@ -3,8 +3,9 @@
 //    packages/mock/bench/startup.js --once (import + startMockServer + first answer to
 //    GET /docgen_jobs/{id}); the baseline, bare-startup.js --once, does the same with the bench's
 //    plain node:http server. Medians.
-//  - throughput: the mock in a process of its own (mock-child.js, startMockServer() defaults:
-//    Prism serving the spec's examples, response validation on, journal on), loaded from this
+//  - throughput: the mock in a process of its own (mock-child.js: startMockServer() defaults, the
+//    stateful mode with the job preloaded; and mode: 'static', the spec's examples; response
+//    validation and the journal on in both), loaded from this
 //    process with raw fetch: GET /docgen_jobs/{id} from 16 concurrent loops, a fixed count per run,
 //    every answer checked. The baseline is the same load on the plain node:http bench server.
 import { fork, spawn } from 'node:child_process';
@@ -17,10 +18,10 @@ const BARE_STARTUP = fileURLToPath(new URL('./bare-startup.js', import.meta.url)
 const MOCK_CHILD = fileURLToPath(new URL('./mock-child.js', import.meta.url));
 const HEADERS = { 'box-version': '2025.0', authorization: `Bearer ${TOKEN}` };
 
-function startupOnce(script) {
+function startupOnce(script, ...flags) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [script, '--once'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [script, '--once', ...flags], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (chunk) => (out += chunk));
     child.once('error', reject);
@@ -31,9 +32,9 @@ function startupOnce(script) {
   });
 }
 
-function startMockChild() {
+function startMockChild(mode) {
   return new Promise((resolve, reject) => {
-    const child = fork(MOCK_CHILD, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(MOCK_CHILD, [mode], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`mock child exited with ${code}`)));
     child.once('message', (message) =>
@@ -63,33 +64,38 @@ async function load(jobUrl, n, concurrency) {
 }
 
 export async function benchMock(server, { startupRuns = 5, requests = 2000, concurrency = 16, reps = 5, warmup = 200, log = () => {} } = {}) {
-  const startup = { mock: [], bare: [] };
+  const startup = { mock: [], static: [], bare: [] };
   for (let i = 0; i < startupRuns; i++) {
     startup.mock.push(await startupOnce(MOCK_STARTUP));
+    startup.static.push(await startupOnce(MOCK_STARTUP, '--static'));
     startup.bare.push(await startupOnce(BARE_STARTUP));
   }
   log(`  startup: ${startupRuns} fresh processes each`);
 
-  const mock = await startMockChild();
-  const targets = { mock: `${mock.url}/docgen_jobs/${JOB_ID}`, bare: `${server.url}/2.0/docgen_jobs/${JOB_ID}` };
-  const throughput = { mock: [], bare: [] };
+  const stateful = await startMockChild('stateful');
+  const fixed = await startMockChild('static');
+  const targets = { mock: `${stateful.url}/docgen_jobs/${JOB_ID}`, static: `${fixed.url}/docgen_jobs/${JOB_ID}`, bare: `${server.url}/2.0/docgen_jobs/${JOB_ID}` };
+  const throughput = { mock: [], static: [], bare: [] };
   try {
     for (const url of Object.values(targets)) await load(url, warmup, concurrency);
     for (let rep = 0; rep < reps; rep++) {
       for (const [name, url] of Object.entries(targets)) throughput[name].push(await load(url, requests, concurrency));
     }
   } finally {
-    await mock.close();
+    await stateful.close();
+    await fixed.close();
   }
   log(`  throughput: ${reps} runs of ${requests} requests each, ${concurrency} concurrent`);
 
   const m = (runs, key) => median(runs.map((r) => r[key]));
   const result = { startupRuns, requests, concurrency, reps, startup: {}, throughput: {} };
-  for (const name of ['mock', 'bare']) {
+  for (const name of ['mock', 'static', 'bare']) {
     result.startup[name] = { readyMs: m(startup[name], 'total'), importMs: m(startup[name], 'import'), startMs: m(startup[name], 'start'), firstAnswerMs: m(startup[name], 'firstAnswer'), processMs: m(startup[name], 'process'), runs: startup[name] };
     result.throughput[name] = { rps: m(throughput[name], 'rps'), runs: throughput[name] };
   }
   result.startup.ratio = result.startup.mock.readyMs / result.startup.bare.readyMs;
   result.throughput.ratio = result.throughput.mock.rps / result.throughput.bare.rps;
+  // The stateful default against the static examples: at most 20% slower is the target.
+  result.statefulVsStatic = { startup: result.startup.mock.readyMs / result.startup.static.readyMs, rps: result.throughput.mock.rps / result.throughput.static.rps };
   return result;
 }

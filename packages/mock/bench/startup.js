@@ -20,9 +20,10 @@ if (args[0] === '--once') {
   const t0 = performance.now();
   const { startMockServer } = await import('../dist/index.js');
   const t1 = performance.now();
-  const mock = await startMockServer({ childProcess: child });
+  // --static: the spec's examples; otherwise the stateful default (its job list, empty at first).
+  const mock = await startMockServer({ childProcess: child, ...(args.includes('--static') && { mode: 'static' }) });
   const t2 = performance.now();
-  const response = await fetch(`${mock.url}/docgen_jobs/8200451`, {
+  const response = await fetch(`${mock.url}/docgen_jobs${args.includes('--static') ? '/8200451' : ''}`, {
     headers: { 'box-version': '2025.0', authorization: 'Bearer bench' },
   });
   await response.arrayBuffer();
