@@ -3,19 +3,16 @@
 // loaded in Debian's headless Chromium driven by playwright-core. Every call crosses origins
 // to the one Prism mock of this test run, so Prism's CORS answers them (preflights included:
 // the client sends Authorization and box-version).
-import { mkdtempSync, readFileSync, rmSync, cpSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
-import { chromium as playwright, type Browser } from 'playwright-core';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { chromium, expectScenarioPassed, fixture, root, run, SETUP_TIMEOUT, TEST_TIMEOUT, type Summary } from './helpers.js';
-
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.map': 'application/json' };
+import { expectScenarioPassed, fixture, launchChromium, root, run, serveFolder, SETUP_TIMEOUT, TEST_TIMEOUT, type Summary } from './helpers.js';
 
 describe('browser (headless Chromium)', () => {
   let served: string;
-  let server: Server;
+  let site: Awaited<ReturnType<typeof serveFolder>>;
   let pageOrigin: string;
   let browser: Browser | undefined;
 
@@ -30,43 +27,19 @@ describe('browser (headless Chromium)', () => {
       ['main.js', '--bundle', '--format=esm', '--platform=browser', '--target=es2022', '--sourcemap', `--outfile=${join(served, 'bundle.js')}`, '--log-level=warning'],
       { cwd: project.dir },
     );
-    server = createServer((req, res) => {
-      const path = normalize(new URL(req.url ?? '/', 'http://x').pathname).replace(/^\/+/, '') || 'index.html';
-      try {
-        const body = readFileSync(join(served, path));
-        res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' }).end(body);
-      } catch {
-        res.writeHead(404).end();
-      }
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const address = server.address();
-    if (!address || typeof address === 'string') throw new Error('no port');
-    pageOrigin = `http://127.0.0.1:${address.port}`;
+    site = await serveFolder(served);
+    pageOrigin = site.origin;
   }, SETUP_TIMEOUT);
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
+    await site?.close();
     if (served) rmSync(served, { recursive: true, force: true });
   });
 
   it('create a batch, wait, walk a list, a 404; CORS from another origin', async () => {
-    const exe = chromium(); // fails with how to install it when /usr/bin/chromium is missing
-    browser = await playwright.launch({
-      executablePath: exe.path,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-      timeout: 60_000,
-    });
+    // Fails with how to install it when /usr/bin/chromium is missing.
+    browser = await launchChromium();
     // A fresh profile (Playwright gives every new context its own).
     const context = await browser.newContext();
     const page = await context.newPage();

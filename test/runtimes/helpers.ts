@@ -3,7 +3,10 @@
 // fixture and read the summary it prints, and what the spec says that summary must be.
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, relative } from 'node:path';
+import { chromium as playwright, type Browser } from 'playwright-core';
 import { expect } from 'vitest';
 // Plain JavaScript shared with the scripts (npm run check:packages, size, release:dry).
 import { cachedDir, hash } from '../../scripts/lib/cache.js';
@@ -163,6 +166,36 @@ export function chromium(): Runtime {
     );
   }
   return { path, version };
+}
+
+/** Debian's Chromium, headless, with the flags this machine's closed network needs. */
+export function launchChromium(): Promise<Browser> {
+  return playwright.launch({
+    executablePath: chromium().path,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    timeout: 60_000,
+  });
+}
+
+const CONTENT_TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.map': 'application/json' };
+
+/** Serves the files of `dir` on a loopback port of its own; resolves with the origin. */
+export async function serveFolder(dir: string): Promise<{ origin: string; close: () => Promise<void> }> {
+  const server = createServer((req, res) => {
+    const path = normalize(new URL(req.url ?? '/', 'http://x').pathname).replace(/^\/+/, '') || 'index.html';
+    let body: Buffer;
+    try {
+      body = readFileSync(join(dir, path));
+    } catch {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': CONTENT_TYPES[extname(path)] ?? 'application/octet-stream' }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address() as AddressInfo;
+  return { origin: `http://127.0.0.1:${address.port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 // ---------------------------------------------------------------------------------------------

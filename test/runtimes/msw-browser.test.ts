@@ -2,20 +2,16 @@
 // workspace packages, served from loopback with MSW's own service worker file, loaded in Debian's
 // headless Chromium. MSW's worker answers the client's requests to https://api.box.com (no
 // network is reached) from the stateful mock.
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
-import { chromium as playwright, type Browser } from 'playwright-core';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, fixtures, root, run, SETUP_TIMEOUT, TEST_TIMEOUT } from './helpers.js';
-
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript' };
+import { fixtures, launchChromium, root, run, serveFolder, SETUP_TIMEOUT, TEST_TIMEOUT } from './helpers.js';
 
 describe('@box-docgen/mock/msw in headless Chromium (MSW service worker)', () => {
   let served: string;
-  let server: Server;
-  let origin: string;
+  let site: Awaited<ReturnType<typeof serveFolder>>;
   let browser: Browser | undefined;
 
   beforeAll(async () => {
@@ -26,36 +22,17 @@ describe('@box-docgen/mock/msw in headless Chromium (MSW service worker)', () =>
     await run(join(root, 'node_modules/.bin/esbuild'), [
       join(fixture, 'main.ts'), '--bundle', '--format=esm', '--platform=browser', '--target=es2022', `--outfile=${join(served, 'bundle.js')}`, '--log-level=warning',
     ], { cwd: root });
-    server = createServer((req, res) => {
-      const path = normalize(new URL(req.url ?? '/', 'http://x').pathname).replace(/^\/+/, '') || 'index.html';
-      let body: Buffer;
-      try {
-        body = readFileSync(join(served, path));
-      } catch {
-        res.writeHead(404).end();
-        return;
-      }
-      res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' }).end(body);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const address = server.address();
-    if (!address || typeof address === 'string') throw new Error('no port');
-    origin = `http://127.0.0.1:${address.port}`;
+    site = await serveFolder(served);
   }, SETUP_TIMEOUT);
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
+    await site?.close();
     if (served) rmSync(served, { recursive: true, force: true });
   });
 
   it('the client in the page creates a batch, waits for its 3 jobs and gets a 404, all answered by the worker', async () => {
-    browser = await playwright.launch({
-      executablePath: chromium().path,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-      timeout: 60_000,
-    });
+    browser = await launchChromium();
     const page = await (await browser.newContext()).newPage();
     const log: string[] = [];
     page.on('console', (m) => log.push(`console.${m.type()}: ${m.text()}`));
@@ -65,7 +42,7 @@ describe('@box-docgen/mock/msw in headless Chromium (MSW service worker)', () =>
     page.on('requestfinished', (r) => {
       if (r.url().startsWith('https://api.box.com') && !r.serviceWorker() && r.response() === null) network.push(r.url());
     });
-    await page.goto(`${origin}/index.html`);
+    await page.goto(`${site.origin}/index.html`);
     const handle = await page
       .waitForFunction(() => (window as unknown as { __result?: unknown }).__result, null, { timeout: 60_000 })
       .catch((error: Error) => {
