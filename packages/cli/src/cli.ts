@@ -20,6 +20,7 @@ import { createProgress, progressMode, type Progress } from './progress.js';
 import { redact, redactStream, rememberTokens, safeText, safeValue } from './redact.js';
 import { reportFormatOf, writeReport, type ReportSummary } from './report.js';
 import { formatOf, InputError } from './rows.js';
+import { templateCheck } from './template-check.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, unknown: 3, SIGINT: 130, SIGTERM: 143 } as const;
 
@@ -37,7 +38,7 @@ usage:
   box-docgen generate --template <file_id> --folder <folder_id> --data <rows.csv|rows.jsonl>
                       --name '<pattern, e.g. PO {order.id} {vendor.company}>' --output-type pdf|docx
                       [--encoding utf8|latin1] [--batch-size N] [--concurrency N] [--state FILE] [--shard K/N]
-                      [--skip-invalid] [--retry-unknown] [--wait] [--report FILE] [--json]
+                      [--skip-invalid] [--no-check] [--retry-unknown] [--wait] [--report FILE] [--json]
   box-docgen report [LEDGER ...] [--state LEDGER ...] [--output FILE|-] [--wait] [--offline] [--json]
   box-docgen jobs list [--template ID | --batch ID] [--max N] [--json]
   box-docgen jobs get <job_id> [--json]
@@ -59,6 +60,9 @@ generate:
   --state FILE           the ledger (default <data>.ledger.jsonl, or <data>.shard-K-of-N.ledger.jsonl)
   --shard K/N            only rows i with i mod N = K (K from 0); run each shard on its own machine
   --skip-invalid         send the valid rows even when some are invalid
+  --no-check             do not check rows against the template's tags (by default a row missing a
+                         path a tag reads, or with a list where the template loops, is invalid;
+                         fields no tag reads are a warning)
   --retry-unknown        send again rows whose earlier outcome is unknown (check Box first)
   --wait                 wait for every batch of the ledger and write the report
   --report FILE          report path (default <data>[.shard-K-of-N].report.csv); .jsonl for JSON lines
@@ -107,6 +111,7 @@ const GENERATE: ParseArgsConfig['options'] = {
   state: { type: 'string' },
   shard: { type: 'string' },
   'skip-invalid': { type: 'boolean' },
+  'no-check': { type: 'boolean' },
   'retry-unknown': { type: 'boolean' },
   wait: { type: 'boolean' },
   report: { type: 'string' },
@@ -321,6 +326,8 @@ async function runGenerate(args: string[], io: Io): Promise<number> {
   const log = (line: string) => (progress ? progress.log(line) : io.stderr.write(`${line}\n`));
   const { docgen, token } = client(v, io, log);
   await checkToken(token);
+  // The tags are read before anything else, so a wrong template id stops the run at once.
+  const checkInput = v['no-check'] === true ? undefined : await templateCheck(docgen, template, templateVersion);
   progress = createProgress({ mode: progressMode(io.stderr, v.quiet === true), stream: io.stderr });
   const stops = stopper(io, () => progress);
   let summary: GenerateSummary;
@@ -340,6 +347,7 @@ async function runGenerate(args: string[], io: Io): Promise<number> {
       state: str(v, 'state') ?? `${base}.ledger.jsonl`,
       shard,
       skipInvalid: v['skip-invalid'] === true,
+      checkInput,
       retryUnknown: v['retry-unknown'] === true,
       wait: v.wait === true,
       report,

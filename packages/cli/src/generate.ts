@@ -14,6 +14,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { DocGenBatchCreateRequest, DocGenClient, OutputType } from '@box-docgen/client';
 import { DocGenApiError, DocGenConnectionError, DocGenValidationError } from '@box-docgen/client';
+import type { InputCheck, InputProblem } from '@box-docgen/client/check-input';
 import { LedgerWriter, loadLedgers, LEDGER_VERSION, RowState, type IntentRow, type LedgerState, type RunRecord } from './ledger.js';
 import { lockLedger } from './ledger-lock.js';
 import { compileNamePattern, type NamePattern } from './name-pattern.js';
@@ -91,6 +92,8 @@ export interface GenerateOptions {
   maxListed?: number;
   /** Stop after this many batches in a row failed or ended unknown (default 3). */
   maxConsecutiveErrors?: number;
+  /** Checks a row's user_input against the template's tags (absent with --no-check). */
+  checkInput?: (data: Record<string, unknown>) => InputCheck;
 }
 
 export interface RowIssue {
@@ -103,6 +106,8 @@ export interface GenerateSummary {
   input: { path: string; format: InputFormat; rows: number; shard: string | null; rowsInShard: number };
   state: string;
   invalid: { rows: number; listed: RowIssue[]; skipped: boolean };
+  /** Fields of the input no tag of the template reads (list items as `[]`), at most 50; null without the check. */
+  unused: string[] | null;
   /** Rows of this shard the ledger already had as submitted, skipped. */
   alreadySubmitted: number;
   /** Rows skipped because an earlier outcome is unknown (without --retry-unknown). */
@@ -130,12 +135,23 @@ interface Prepared {
   retry: boolean;
 }
 
-/** The file name and hash of a row, or why it is invalid. */
-export function prepareRow(row: Row, pattern: NamePattern): { name: string; hash: string } | { error: string } {
+/** What a row that does not fit the template's tags lacks, as one line (the first few problems). */
+export function misfit(problems: InputProblem[]): string {
+  const what = (p: InputProblem) =>
+    p.kind === 'missing' ? `${p.path} is missing (${p.tag})` : `${p.path} must be ${{ array: 'a list', object: 'an object', value: 'text, a number or true/false', number: 'a number' }[p.expected]} (${p.tag})`;
+  const more = problems.length > 5 ? `; …and ${problems.length - 5} more` : '';
+  return `${MISFIT}: ${problems.slice(0, 5).map(what).join('; ')}${more}`;
+}
+const MISFIT = 'does not fit the template';
+
+/** The file name and hash of a row (and the fields no tag reads), or why it is invalid. */
+export function prepareRow(row: Row, pattern: NamePattern, checkInput?: GenerateOptions['checkInput']): { name: string; hash: string; unused?: string[] } | { error: string } {
   if (row.error !== undefined) return { error: row.error };
   const named = pattern.apply(row.data);
   if ('error' in named) return named;
-  return { name: named.name, hash: rowHash(named.name, row.data) };
+  const checked = checkInput?.(row.data);
+  if (checked && checked.problems.length) return { error: misfit(checked.problems) };
+  return { name: named.name, hash: rowHash(named.name, row.data), ...(checked && { unused: checked.unused }) };
 }
 
 /** 64 bits of SHA-256 over what is sent for the row: its file name and its user_input. */
@@ -154,6 +170,7 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
     input: { path: o.data, format: o.format, rows: 0, shard: shardLabel(o.shard), rowsInShard: 0 },
     state: o.state,
     invalid: { rows: 0, listed: [], skipped: o.skipInvalid },
+    unused: o.checkInput ? [] : null,
     alreadySubmitted: 0,
     unknownSkipped: 0,
     planned: 0,
@@ -187,8 +204,11 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       if (o.stop.aborted) break;
       summary.input.rows++;
       if ((summary.input.rows & 1023) === 0) o.progress.update({ read: summary.input.rows });
-      const prepared = prepareRow(row, pattern);
+      const prepared = prepareRow(row, pattern, o.checkInput);
       const mine = inShard(row.index, o.shard);
+      for (const field of ('unused' in prepared && prepared.unused) || []) {
+        if (summary.unused!.length < 50 && !summary.unused!.includes(field)) summary.unused!.push(field);
+      }
       if (mine) summary.input.rowsInShard++;
       const before = mine ? ledger.rows.get(row.index) : RowState.None;
       if ('error' in prepared) {
@@ -236,10 +256,15 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
     if (summary.invalid.rows > 0 && !o.skipInvalid) {
       const listed = summary.invalid.listed.map((issue) => `line ${issue.line} (row ${issue.index}): ${issue.error}`);
       if (summary.invalid.rows > listed.length) listed.push(`…and ${summary.invalid.rows - listed.length} more`);
+      const misfits = summary.invalid.listed.some((issue) => issue.error.startsWith(MISFIT));
       throw new RefusedError(
-        `${summary.invalid.rows} invalid row${summary.invalid.rows === 1 ? '' : 's'} in ${o.data}; nothing was sent. Fix them, or pass --skip-invalid to send the others.`,
+        `${summary.invalid.rows} invalid row${summary.invalid.rows === 1 ? '' : 's'} in ${o.data}; nothing was sent. Fix them, or pass --skip-invalid to send the others.` +
+          (misfits ? ' Rows that do not fit the template would be generated with blanks; --no-check sends them unchecked.' : ''),
         listed,
       );
+    }
+    if (summary.unused?.length) {
+      o.progress.log(`warning: no tag of the template reads ${summary.unused.length === 1 ? 'this field' : 'these fields'} of the input: ${summary.unused.join(', ')}`);
     }
     if (summary.invalid.rows > 0) {
       o.progress.log(`skipping ${summary.invalid.rows} invalid row${summary.invalid.rows === 1 ? '' : 's'} (--skip-invalid):`);
@@ -393,7 +418,7 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       for await (const row of readRows(o.data, o.format, o.encoding)) {
         if (stopped()) break;
         if (!inShard(row.index, o.shard)) continue;
-        const prepared = prepareRow(row, pattern);
+        const prepared = prepareRow(row, pattern, o.checkInput);
         const before = ledger.rows.get(row.index);
         if ('error' in prepared) {
           if (before === RowState.None) {
