@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { createDocGenClient, DocGenError, endpoints, type DocGenClient, type Logger, type OutputType, type TokenSource } from '@box-docgen/client';
+import { createDocGenClient, DocGenError, endpoints, type DocGenClient, type DocGenClientOptions, type Logger, type OutputType, type TokenSource } from '@box-docgen/client';
 import { jobsGet, jobsList } from './commands/jobs.js';
 import { templatesList, templatesMark, templatesTags, templatesUnmark } from './commands/templates.js';
 import { encodingOf } from './decode.js';
@@ -21,6 +21,8 @@ import { redact, redactStream, rememberTokens, safeText, safeValue } from './red
 import { reportFormatOf, writeReport, type ReportSummary } from './report.js';
 import { formatOf, InputError } from './rows.js';
 import { templateCheck } from './template-check.js';
+import { createDownloader } from '@box-docgen/client/download';
+import { downloadAll, reportItems, type DownloadSummary } from './download.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, unknown: 3, SIGINT: 130, SIGTERM: 143 } as const;
 
@@ -40,6 +42,7 @@ usage:
                       [--encoding utf8|latin1] [--batch-size N] [--concurrency N] [--state FILE] [--shard K/N]
                       [--skip-invalid] [--no-check] [--retry-unknown] [--wait] [--report FILE] [--json]
   box-docgen report [LEDGER ...] [--state LEDGER ...] [--output FILE|-] [--wait] [--offline] [--json]
+  box-docgen download REPORT ... --dir DIR --output-type pdf|docx [--concurrency N] [--json]
   box-docgen jobs list [--template ID | --batch ID] [--max N] [--json]
   box-docgen jobs get <job_id> [--json]
   box-docgen templates list [--max N] [--json]
@@ -65,10 +68,16 @@ generate:
                          fields no tag reads are a warning)
   --retry-unknown        send again rows whose earlier outcome is unknown (check Box first)
   --wait                 wait for every batch of the ledger and write the report
+  --download DIR         with --wait: download every generated document into DIR (see download)
   --report FILE          report path (default <data>[.shard-K-of-N].report.csv); .jsonl for JSON lines
   --poll-interval MS     first wait between polls (default 1000, growing)
   --wait-timeout S       give up waiting for one batch after S seconds (default 600)
   --quiet                no progress output
+
+download:
+  writes the output file of every report row that has one to DIR/<name>.<output type>; a file is
+  written under a temporary name and renamed when complete, so a rerun skips finished files;
+  --concurrency N downloads at once (default 4); one line per failure, exit 1 if any failed
 
 report:
   merges ledgers (shards) into one report; --wait waits for unfinished jobs, --offline
@@ -114,6 +123,7 @@ const GENERATE: ParseArgsConfig['options'] = {
   'no-check': { type: 'boolean' },
   'retry-unknown': { type: 'boolean' },
   wait: { type: 'boolean' },
+  download: { type: 'string' },
   report: { type: 'string' },
   'report-format': { type: 'string' },
   'poll-interval': { type: 'string' },
@@ -132,6 +142,7 @@ const REPORT: ParseArgsConfig['options'] = {
   'wait-timeout': { type: 'string' },
 };
 
+const DOWNLOAD: ParseArgsConfig['options'] = { ...COMMON, dir: { type: 'string' }, 'output-type': { type: 'string' }, concurrency: { type: 'string' } };
 const JOBS: ParseArgsConfig['options'] = { ...COMMON, template: { type: 'string' }, batch: { type: 'string' }, max: { type: 'string' } };
 const TEMPLATES: ParseArgsConfig['options'] = { ...COMMON, 'template-version': { type: 'string' }, max: { type: 'string' } };
 
@@ -224,7 +235,7 @@ function tokenSource(v: Values, env: Record<string, string | undefined>): TokenS
   return rememberTokens(token);
 }
 
-function client(v: Values, io: Io, log: (line: string) => void): { docgen: DocGenClient; token: TokenSource } {
+function client(v: Values, io: Io, log: (line: string) => void): { docgen: DocGenClient; token: TokenSource; options: DocGenClientOptions } {
   const token = tokenSource(v, io.env);
   const baseUrl = str(v, 'base-url') ?? (io.env.BOX_DOCGEN_BASE_URL?.trim() || undefined);
   if (baseUrl !== undefined && !URL.canParse(baseUrl)) throw new UsageError(`--base-url "${baseUrl}" is not an absolute URL`);
@@ -236,14 +247,14 @@ function client(v: Values, io: Io, log: (line: string) => void): { docgen: DocGe
         error: (m) => log(safeText(`error: ${m}`)),
       }
     : undefined;
-  const docgen = createDocGenClient({
+  const options: DocGenClientOptions = {
     token,
     baseUrl,
     maxRetries: int(v, 'max-retries', 0, 20, 5),
     timeoutMs: int(v, 'timeout', 1, 3_600_000),
     logger,
-  });
-  return { docgen, token };
+  };
+  return { docgen: createDocGenClient(options), token, options };
 }
 
 /** Gets a token once before anything else, so a broken --token-command fails before any work. */
@@ -301,11 +312,9 @@ async function runGenerate(args: string[], io: Io): Promise<number> {
   if (!existsSync(data) || !statSync(data).isFile()) throw new UsageError(`--data ${data}: no such file`);
   const format = formatOf(data, str(v, 'format'));
   const encoding = encodingOf(str(v, 'encoding'));
-  const given = required(v, 'output-type');
-  // The formats the spec allows in a batch request.
-  const formats: readonly OutputType[] = endpoints.createBatch.body.schema.properties.output_type.enum;
-  const outputType = formats.find((format) => format === given);
-  if (!outputType) throw new UsageError(`--output-type must be ${formats.join(' or ')}, got "${given}"`);
+  const outputType = outputTypeOf(v);
+  const downloadDir = str(v, 'download');
+  if (downloadDir !== undefined && v.wait !== true) throw new UsageError('--download needs --wait: documents exist once their jobs have finished');
   const shardText = str(v, 'shard');
   const shard = shardText !== undefined ? parseShard(shardText) : undefined;
   const base = shard ? `${data}.shard-${shard.k}-of-${shard.n}` : data;
@@ -324,13 +333,14 @@ async function runGenerate(args: string[], io: Io): Promise<number> {
 
   let progress: Progress | undefined;
   const log = (line: string) => (progress ? progress.log(line) : io.stderr.write(`${line}\n`));
-  const { docgen, token } = client(v, io, log);
+  const { docgen, token, options } = client(v, io, log);
   await checkToken(token);
   // The tags are read before anything else, so a wrong template id stops the run at once.
   const checkInput = v['no-check'] === true ? undefined : await templateCheck(docgen, template, templateVersion);
   progress = createProgress({ mode: progressMode(io.stderr, v.quiet === true), stream: io.stderr });
   const stops = stopper(io, () => progress);
   let summary: GenerateSummary;
+  let downloads: DownloadSummary | undefined;
   try {
     summary = await generate({
       docgen,
@@ -358,16 +368,63 @@ async function runGenerate(args: string[], io: Io): Promise<number> {
       stop: stops.stop,
       force: stops.force,
     });
+    if (downloadDir !== undefined && summary.report && !summary.interrupted) {
+      downloads = await downloadAll({ downloader: createDownloader(options), items: reportItems(report), dir: downloadDir, ext: outputType, concurrency, progress, signal: stops.stop });
+    }
   } finally {
     progress.stop();
     stops.dispose();
   }
 
-  const code = generateExit(summary);
+  const code = Math.max(generateExit(summary), downloads?.failed ? EXIT.failed : EXIT.ok);
   if (json) {
-    io.stdout.write(`${JSON.stringify(safeValue({ command: 'generate', exitCode: code, ...summary }), null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify(safeValue({ command: 'generate', exitCode: code, ...summary, ...(downloads && { download: downloads }) }), null, 2)}\n`);
     if (summary.report?.unmapped) io.stderr.write(`box-docgen: ${unmappedNote(summary.report)}\n`);
-  } else printGenerate(io, summary);
+  } else {
+    printGenerate(io, summary);
+    if (downloads) printDownloads(io, downloads);
+  }
+  return code;
+}
+
+/** The formats the spec allows in a batch request, which are the documents' file types. */
+function outputTypeOf(v: Values): OutputType {
+  const given = required(v, 'output-type');
+  const formats: readonly OutputType[] = endpoints.createBatch.body.schema.properties.output_type.enum;
+  const outputType = formats.find((format) => format === given);
+  if (!outputType) throw new UsageError(`--output-type must be ${formats.join(' or ')}, got "${given}"`);
+  return outputType;
+}
+
+function printDownloads(io: Io, d: DownloadSummary): void {
+  io.stdout.write(`${'download'.padEnd(11)}${d.dir}: ${plural(d.downloaded, 'file')} written, ${d.skipped} already there, ${d.failed} failed (of ${d.files})${d.interrupted ? '; interrupted, rerun to finish' : ''}\n`);
+}
+
+async function runDownload(args: string[], io: Io): Promise<number> {
+  const { values: v, positionals } = parse(args, DOWNLOAD);
+  if (v.help) return help(io);
+  if (positionals.length === 0) throw new UsageError('download needs a report: box-docgen download run.report.jsonl --dir out --output-type pdf');
+  for (const file of positionals) if (!existsSync(file) || !statSync(file).isFile()) throw new UsageError(`${file}: no such report`);
+  const dir = required(v, 'dir');
+  const ext = outputTypeOf(v);
+  const concurrency = int(v, 'concurrency', 1, 32, 4);
+  const progress = createProgress({ mode: progressMode(io.stderr, v.quiet === true), stream: io.stderr });
+  const { token, options } = client(v, io, (line) => progress.log(line));
+  await checkToken(token);
+  const stops = stopper(io, () => progress);
+  let summary: DownloadSummary;
+  try {
+    const items = (async function* () {
+      for (const file of positionals) yield* reportItems(file);
+    })();
+    summary = await downloadAll({ downloader: createDownloader(options), items, dir, ext, concurrency, progress, signal: stops.stop });
+  } finally {
+    progress.stop();
+    stops.dispose();
+  }
+  const code = summary.interrupted ? signalExit(typeof stops.stop.reason === 'string' ? stops.stop.reason : null) : summary.failed ? EXIT.failed : EXIT.ok;
+  if (v.json === true) io.stdout.write(`${JSON.stringify(safeValue({ command: 'download', exitCode: code, ...summary }), null, 2)}\n`);
+  else printDownloads(io, summary);
   return code;
 }
 
@@ -545,6 +602,8 @@ export async function main(argv: string[], given: Io = { stdout: process.stdout,
         return await runGenerate(rest, io);
       case 'report':
         return await runReport(rest, io);
+      case 'download':
+        return await runDownload(rest, io);
       case 'jobs':
         return await runJobs(rest, io);
       case 'templates':
