@@ -40,7 +40,7 @@ usage:
   box-docgen generate --template <file_id> --folder <folder_id> --data <rows.csv|rows.jsonl>
                       --name '<pattern, e.g. PO {order.id} {vendor.company}>' --output-type pdf|docx
                       [--encoding utf8|latin1] [--batch-size N] [--concurrency N] [--state FILE] [--shard K/N]
-                      [--skip-invalid] [--no-check] [--retry-unknown] [--wait] [--report FILE] [--json]
+                      [--skip-invalid] [--no-check] [--retry-unknown] [--retry-failed] [--wait] [--report FILE] [--json]
   box-docgen report [LEDGER ...] [--state LEDGER ...] [--output FILE|-] [--wait] [--offline] [--json]
   box-docgen download REPORT ... --dir DIR --output-type pdf|docx [--concurrency N] [--json]
   box-docgen jobs list [--template ID | --batch ID] [--max N] [--json]
@@ -67,6 +67,9 @@ generate:
                          path a tag reads, or with a list where the template loops, is invalid;
                          fields no tag reads are a warning)
   --retry-unknown        send again rows whose earlier outcome is unknown (check Box first)
+  --retry-failed         send again rows whose jobs ended failed (their data may have been fixed;
+                         no other changed row is accepted, and a completed row is never resent)
+  --retry-completed-with-error  with --retry-failed: also rows whose jobs completed with errors
   --wait                 wait for every batch of the ledger and write the report
   --download DIR         with --wait: download every generated document into DIR (see download)
   --report FILE          report path (default <data>[.shard-K-of-N].report.csv); .jsonl for JSON lines
@@ -122,6 +125,8 @@ const GENERATE: ParseArgsConfig['options'] = {
   'skip-invalid': { type: 'boolean' },
   'no-check': { type: 'boolean' },
   'retry-unknown': { type: 'boolean' },
+  'retry-failed': { type: 'boolean' },
+  'retry-completed-with-error': { type: 'boolean' },
   wait: { type: 'boolean' },
   download: { type: 'string' },
   report: { type: 'string' },
@@ -313,6 +318,7 @@ async function runGenerate(args: string[], io: Io): Promise<number> {
   const format = formatOf(data, str(v, 'format'));
   const encoding = encodingOf(str(v, 'encoding'));
   const outputType = outputTypeOf(v);
+  if (v['retry-completed-with-error'] === true && v['retry-failed'] !== true) throw new UsageError('--retry-completed-with-error goes with --retry-failed');
   const downloadDir = str(v, 'download');
   if (downloadDir !== undefined && v.wait !== true) throw new UsageError('--download needs --wait: documents exist once their jobs have finished');
   const shardText = str(v, 'shard');
@@ -359,6 +365,8 @@ async function runGenerate(args: string[], io: Io): Promise<number> {
       skipInvalid: v['skip-invalid'] === true,
       checkInput,
       retryUnknown: v['retry-unknown'] === true,
+      retryFailed: v['retry-failed'] === true,
+      retryCompletedWithError: v['retry-completed-with-error'] === true,
       wait: v.wait === true,
       report,
       reportFormat: reportFormatOf(report, reportFormat),
@@ -455,6 +463,7 @@ function printGenerate(io: Io, s: GenerateSummary): void {
   if (s.alreadySubmitted || s.unknownSkipped) {
     out('resumed', `${plural(s.alreadySubmitted, 'row')} already submitted${s.unknownSkipped ? `, ${s.unknownSkipped} with an unknown outcome skipped (see --retry-unknown)` : ''}`);
   }
+  if (s.resent) out('resent', `${plural(s.resent, 'row')} whose jobs failed (--retry-failed)`);
   out('submitted', `${plural(s.submitted.rows, 'row')} in ${batches(s.submitted.batches)}`);
   if (s.failed.rows) out('failed', `${plural(s.failed.rows, 'row')} in ${batches(s.failed.batches)} (a rerun sends them again)`);
   if (s.unknown.rows) out('unknown', `${plural(s.unknown.rows, 'row')} in ${batches(s.unknown.batches)}: Box may or may not have generated them`);

@@ -22,6 +22,7 @@ import type { Progress } from './progress.js';
 import type { InputEncoding } from './decode.js';
 import { readRows, type InputFormat, type Row } from './rows.js';
 import { writeReport, type ReportFormat, type ReportSummary } from './report.js';
+import { failedRows } from './failed-rows.js';
 
 export interface Shard {
   k: number;
@@ -78,6 +79,10 @@ export interface GenerateOptions {
   shard?: Shard;
   skipInvalid: boolean;
   retryUnknown: boolean;
+  /** Send again rows whose jobs ended `failed`, accepting changed data for exactly those rows. */
+  retryFailed?: boolean;
+  /** With retryFailed: also rows whose jobs ended `completed_with_error`. */
+  retryCompletedWithError?: boolean;
   wait: boolean;
   report?: string;
   reportFormat?: ReportFormat;
@@ -110,6 +115,8 @@ export interface GenerateSummary {
   unused: string[] | null;
   /** Rows of this shard the ledger already had as submitted, skipped. */
   alreadySubmitted: number;
+  /** Rows whose earlier jobs failed, sent again (--retry-failed). */
+  resent: number;
   /** Rows skipped because an earlier outcome is unknown (without --retry-unknown). */
   unknownSkipped: number;
   /** Rows this run planned to send. */
@@ -133,6 +140,8 @@ interface Prepared {
   hash: string;
   data: Record<string, unknown>;
   retry: boolean;
+  /** Its earlier job failed: sent again under --retry-failed. */
+  resend: boolean;
 }
 
 /** What a row that does not fit the template's tags lacks, as one line (the first few problems). */
@@ -172,6 +181,7 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
     invalid: { rows: 0, listed: [], skipped: o.skipInvalid },
     unused: o.checkInput ? [] : null,
     alreadySubmitted: 0,
+    resent: 0,
     unknownSkipped: 0,
     planned: 0,
     submitted: { rows: 0, batches: 0 },
@@ -185,12 +195,19 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
   };
   const signalName = () => (typeof o.stop.reason === 'string' ? o.stop.reason : 'interrupted');
 
+  // Rows whose jobs failed, to send again (--retry-failed); read once the ledger is loaded.
+  let resend = new Set<number>();
   const release = lockLedger(o.state);
   let writer: LedgerWriter | undefined;
   try {
     const ledger = await loadLedgers([o.state], { allowMissing: true });
     for (const warning of ledger.warnings) o.progress.log(`warning: ${warning}`);
     checkRuns(ledger, o);
+    // Rows whose jobs failed, looked up in Box before anything is read.
+    resend = o.retryFailed
+      ? await failedRows({ state: o.state, ledger, docgen: o.docgen, concurrency: o.concurrency, withErrors: o.retryCompletedWithError === true, signal: o.stop })
+      : new Set<number>();
+    if (o.retryFailed) o.progress.log(`--retry-failed: ${resend.size} row${resend.size === 1 ? '' : 's'} whose jobs ${o.retryCompletedWithError ? 'failed or completed with errors' : 'failed'} will be sent again`);
 
     // ---- 1. validation pass ----
     o.progress.update({ phase: 'validating' });
@@ -214,13 +231,17 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       if ('error' in prepared) {
         summary.invalid.rows++;
         if (summary.invalid.listed.length < maxListed) summary.invalid.listed.push({ index: row.index, line: row.line, error: prepared.error });
-        if (before === RowState.Submitted || before === RowState.Unknown) {
+        if ((before === RowState.Submitted && !resend.has(row.index)) || before === RowState.Unknown) {
           noteChange(`row ${row.index} (line ${row.line}) was sent before but is now invalid: ${prepared.error}`);
         }
         continue;
       }
       if (!mine) continue;
-      if (before === RowState.Submitted || before === RowState.Unknown) {
+      if (before === RowState.Submitted && resend.has(row.index)) {
+        // Its job failed: what is sent now may differ (the data was fixed).
+        summary.planned++;
+        summary.resent++;
+      } else if (before === RowState.Submitted || before === RowState.Unknown) {
         if (!ledger.rows.sameHash(row.index, prepared.hash)) {
           noteChange(`row ${row.index} (line ${row.line}, "${prepared.name}") differs from what was sent for it`);
           continue;
@@ -367,7 +388,7 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       const intentRows: IntentRow[] = rows.map((r) => ({ i: r.index, line: r.line, hash: r.hash, name: r.name }));
       const indexes = rows.map((r) => r.index);
       // On disk before the request leaves: a crash from here on leaves an intent without an outcome, which is "unknown".
-      writer.append({ t: 'intent', key, at: now(), rows: intentRows, ...(rows.some((r) => r.retry) && { retry: true }) });
+      writer.append({ t: 'intent', key, at: now(), rows: intentRows, ...(rows.some((r) => r.retry) && { retry: true }), ...(rows.some((r) => r.resend) && { resend: true }) });
       sent += rows.length;
       const body: DocGenBatchCreateRequest = {
         file: { id: o.template, type: 'file' },
@@ -427,13 +448,14 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
           }
           continue;
         }
-        if (before === RowState.Submitted) continue;
+        const again = before === RowState.Submitted && resend.has(row.index);
+        if (before === RowState.Submitted && !again) continue;
         if (before === RowState.Unknown && !o.retryUnknown) continue;
         if (before === RowState.Unknown && !ledger.rows.sameHash(row.index, prepared.hash)) {
           // Not a RefusedError (exit 2 means nothing was sent): batches before this one may have been.
           throw new Error(`${o.data} changed while this run was reading it (row ${row.index}, line ${row.line}); stopped submitting`);
         }
-        batch.push({ index: row.index, line: row.line, name: prepared.name, hash: prepared.hash, data: row.data, retry: before === RowState.Unknown });
+        batch.push({ index: row.index, line: row.line, name: prepared.name, hash: prepared.hash, data: row.data, retry: before === RowState.Unknown, resend: again });
         if (batch.length >= o.batchSize) {
           await slot();
           if (stopped()) break;
