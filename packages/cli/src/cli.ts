@@ -21,6 +21,8 @@ import { redact, redactStream, rememberTokens, safeText, safeValue } from './red
 import { reportFormatOf, writeReport, type ReportSummary } from './report.js';
 import { formatOf, InputError } from './rows.js';
 import { templateCheck } from './template-check.js';
+import { signIn } from './sign-in.js';
+import { DocGenAuthError } from '@box-docgen/client/auth';
 import { createDownloader } from '@box-docgen/client/download';
 import { downloadAll, reportItems, type DownloadSummary } from './download.js';
 
@@ -87,6 +89,13 @@ report:
   reads the ledgers only; --output - (default) writes to stdout
 
 common:
+  --auth KIND            how to sign in (default developer), from the environment:
+                           developer  BOX_DEVELOPER_TOKEN (lasts 60 minutes)
+                           ccg        BOX_CLIENT_ID, BOX_CLIENT_SECRET, BOX_ENTERPRISE_ID (or BOX_USER_ID)
+                           jwt        BOX_JWT_CONFIG (path to the app's config JSON), BOX_USER_ID optional
+                           oauth      BOX_CLIENT_ID, BOX_CLIENT_SECRET, BOX_OAUTH_TOKEN_FILE (a file with the
+                                      refresh token; rewritten with each new one)
+                         BOX_AUTH_BASE_URL: another token endpoint (default https://api.box.com)
   --token-command CMD    run CMD (in a shell) for a token instead of reading BOX_DEVELOPER_TOKEN
   --base-url URL         API base URL (default BOX_DOCGEN_BASE_URL or https://api.box.com/2.0)
   --max-retries N        retries of a request (default 5; a generate POST is only retried on 429)
@@ -98,6 +107,7 @@ common:
 exit codes: 0 ok, 1 failures, 2 bad usage/input (nothing sent), 3 unknown outcomes, 130/143 signals`;
 
 const COMMON: ParseArgsConfig['options'] = {
+  auth: { type: 'string' },
   'token-command': { type: 'string' },
   'base-url': { type: 'string' },
   'max-retries': { type: 'string' },
@@ -230,6 +240,9 @@ export function tokenFromCommand(command: string, env: Record<string, string | u
 
 /** The token, remembered (redact.ts) so that no output can carry it. */
 function tokenSource(v: Values, env: Record<string, string | undefined>): TokenSource {
+  const auth = str(v, 'auth');
+  if (auth !== undefined && str(v, 'token-command') !== undefined) throw new UsageError('--auth and --token-command are two ways to get a token: give one');
+  if (auth !== undefined) return signIn(auth.trim(), env);
   const command = str(v, 'token-command');
   if (command !== undefined) {
     if (!command.trim()) throw new UsageError('--token-command is empty');
@@ -265,7 +278,13 @@ function client(v: Values, io: Io, log: (line: string) => void): { docgen: DocGe
 /** Gets a token once before anything else, so a broken --token-command fails before any work. */
 async function checkToken(token: TokenSource): Promise<void> {
   if (typeof token === 'string') return;
-  await token({ forceRefresh: false });
+  try {
+    await token({ forceRefresh: false });
+  } catch (error) {
+    // Box refused the sign-in: nothing was sent (exit 2), and the message holds no secret.
+    if (error instanceof DocGenAuthError) throw new TokenError(`sign-in failed: ${error.message}`);
+    throw error;
+  }
 }
 
 // ---------------------------------------------------------------------------------------
