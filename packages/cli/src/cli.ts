@@ -12,6 +12,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createDocGenClient, DocGenError, endpoints, type DocGenClient, type DocGenClientOptions, type Logger, type OutputType, type TokenSource } from '@box-docgen/client';
 import { jobsGet, jobsList } from './commands/jobs.js';
 import { templatesList, templatesMark, templatesTags, templatesUnmark } from './commands/templates.js';
+import { typesCommand } from './commands/types.js';
 import { encodingOf } from './decode.js';
 import { generate, parseShard, RefusedError, TokenError, UsageError, type GenerateSummary } from './generate.js';
 import { LedgerError } from './ledger.js';
@@ -51,6 +52,7 @@ usage:
   box-docgen templates tags <template_id> [--template-version ID] [--json]
   box-docgen templates mark <file_id> [--json]
   box-docgen templates unmark <template_id> [--json]
+  box-docgen types --template <template_id> [--template-version ID] [--out FILE] [--type-name NAME]
 
 generate:
   --data FILE            CSV with a header row (a dot in a column name nests: order.id, vendor.company;
@@ -78,6 +80,10 @@ generate:
   --poll-interval MS     first wait between polls (default 1000, growing)
   --wait-timeout S       give up waiting for one batch after S seconds (default 600)
   --quiet                no progress output
+
+types:
+  writes a TypeScript interface of the template's user_input (default name UserInput) from its
+  tags, to --out (written whole, then renamed) or stdout; use it as docgen.batches.create<UserInput>()
 
 download:
   writes the output file of every report row that has one to DIR/<name>.<output type>; a file is
@@ -159,6 +165,7 @@ const REPORT: ParseArgsConfig['options'] = {
 
 const DOWNLOAD: ParseArgsConfig['options'] = { ...COMMON, dir: { type: 'string' }, 'output-type': { type: 'string' }, concurrency: { type: 'string' } };
 const JOBS: ParseArgsConfig['options'] = { ...COMMON, template: { type: 'string' }, batch: { type: 'string' }, max: { type: 'string' } };
+const TYPES: ParseArgsConfig['options'] = { ...COMMON, template: { type: 'string' }, 'template-version': { type: 'string' }, out: { type: 'string' }, 'type-name': { type: 'string' } };
 const TEMPLATES: ParseArgsConfig['options'] = { ...COMMON, 'template-version': { type: 'string' }, max: { type: 'string' } };
 
 type Values = Record<string, string | boolean | string[] | undefined>;
@@ -578,6 +585,18 @@ async function runJobs(args: string[], io: Io): Promise<number> {
   throw new UsageError(`unknown command "jobs ${sub}": use jobs list or jobs get`);
 }
 
+async function runTypes(args: string[], io: Io): Promise<number> {
+  const { values: v, positionals } = parse(args, TYPES);
+  if (v.help) return help(io);
+  if (positionals.length) throw new UsageError(`types takes no positional arguments, got "${positionals[0]}"`);
+  const template = id(v, 'template');
+  const name = str(v, 'type-name') ?? 'UserInput';
+  if (!/^[A-Z][A-Za-z0-9]*$/.test(name)) throw new UsageError(`--type-name must be a TypeScript type name such as PurchaseOrder, got "${name}"`);
+  const { docgen, token } = client(v, io, (line) => io.stderr.write(`${line}\n`));
+  await checkToken(token);
+  return typesCommand(docgen, io.stdout, { template, templateVersion: str(v, 'template-version'), name, file: str(v, 'out') });
+}
+
 async function runTemplates(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
   const { values: v, positionals } = parse(rest, TEMPLATES);
@@ -632,6 +651,8 @@ export async function main(argv: string[], given: Io = { stdout: process.stdout,
         return await runReport(rest, io);
       case 'download':
         return await runDownload(rest, io);
+      case 'types':
+        return await runTypes(rest, io);
       case 'jobs':
         return await runJobs(rest, io);
       case 'templates':

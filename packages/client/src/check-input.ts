@@ -5,7 +5,7 @@
 import type { DocGenTag } from '@box-docgen/types';
 
 /** What a tag needs at the last path it reads. Keyed by the spec's tag types: a new one does not compile until it is placed. */
-const NEEDS: Record<DocGenTag['tag_type'], 'value' | 'number' | 'list' | 'optional'> = {
+export const TAG_NEEDS: Record<DocGenTag['tag_type'], 'value' | 'number' | 'list' | 'optional'> = {
   text: 'value',
   image: 'value',
   arithmetic: 'number',
@@ -51,7 +51,7 @@ export function checkUserInput(tags: readonly Tag[], input: unknown): InputCheck
   const read = new Set<string>();
   for (const tag of tags) {
     const paths = tag.json_paths ?? [];
-    const need = NEEDS[tag.tag_type] ?? 'value';
+    const need = TAG_NEEDS[tag.tag_type] ?? 'value';
     for (const path of paths) {
       read.add(path);
       // A path another of the tag's paths goes through is on the way (an object, or a list whose
