@@ -3,6 +3,7 @@
 import {
   createDocGenClient, type CallOptions, type DocGenBatchBase, type DocGenBatchCreateRequest, type DocGenJob, type DocGenJobFull,
   type DocGenTag, type DocGenTemplate, type DocGenTemplateBase, type ListTemplateTagsQuery, type Page, type PagePromise,
+  type BatchRequest, type UserInput,
 } from '@box-docgen/client';
 import * as lite from '@box-docgen/client/lite';
 
@@ -20,6 +21,16 @@ export async function checks() {
   const batch = await docgen.batches.create(body);
   const id: string = batch.id;
   const kind: 'docgen_batch' = batch.type;
+
+  // A type for user_input (box-docgen types writes one from a template's tags): rows must fit it.
+  interface PurchaseOrder { order: { id: string; products: { name: string }[] } }
+  const typed = { ...body, document_generation_data: [{ generated_file_name: 'PO-1', user_input: { order: { id: 'PO-1', products: [{ name: 'bolt' }] } } }] };
+  const created: DocGenBatchBase = await docgen.batches.create<PurchaseOrder>(typed);
+  void created;
+  // @ts-expect-error order.id is a string in PurchaseOrder
+  await docgen.batches.create<PurchaseOrder>({ ...body, document_generation_data: [{ generated_file_name: 'x', user_input: { order: { id: 1, products: [] } } }] });
+  // @ts-expect-error products is required
+  await lite.createDocGenClient({ token: 't' }).batches.create<PurchaseOrder>({ ...body, document_generation_data: [{ generated_file_name: 'x', user_input: { order: { id: 'a' } } }] });
 
   // A misspelt body field is a compile error.
   // @ts-expect-error destinationFolder is not a wire name
@@ -88,6 +99,9 @@ type Equal<X, Y> = (<V>() => V extends X ? 1 : 2) extends (<V>() => V extends Y 
 type Result<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>;
 type Args<F extends (...args: never[]) => unknown> = Parameters<F>;
 
+/** Each assignable to the other. */
+type Mutual<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
 export const exact: true[] = [
   true satisfies Equal<Result<typeof docgen.jobs.get>, DocGenJob>,
   true satisfies Equal<Result<typeof docgen.jobs.wait>, DocGenJob>,
@@ -101,7 +115,9 @@ export const exact: true[] = [
   true satisfies Equal<ReturnType<typeof docgen.templates.listJobs>, PagePromise<DocGenJob>>,
   true satisfies Equal<ReturnType<typeof docgen.batches.listJobs>, PagePromise<DocGenJob>>,
   true satisfies Equal<Args<typeof docgen.templates.listTags>, [templateId: string, query?: ListTemplateTagsQuery, o?: CallOptions]>,
-  true satisfies Equal<Args<typeof docgen.batches.create>, [body: DocGenBatchCreateRequest, o?: CallOptions]>,
+  // create is generic in each row's user_input; without a type argument its body is the spec's request.
+  true satisfies Equal<Args<typeof docgen.batches.create<UserInput>>, [body: BatchRequest, o?: CallOptions]>,
+  true satisfies Mutual<BatchRequest, DocGenBatchCreateRequest>,
   true satisfies Equal<Args<typeof docgen.jobs.get>, [jobId: string, o?: CallOptions]>,
 ];
 

@@ -10,9 +10,10 @@ import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createPacer } from '@box-docgen/client/pacing';
-import { createDocGenClient, DocGenError, endpoints, type DocGenClient, type Logger, type OutputType, type TokenSource } from '@box-docgen/client';
+import { createDocGenClient, DocGenError, endpoints, type DocGenClient, type DocGenClientOptions, type Logger, type OutputType, type TokenSource } from '@box-docgen/client';
 import { jobsGet, jobsList } from './commands/jobs.js';
 import { templatesList, templatesMark, templatesTags, templatesUnmark } from './commands/templates.js';
+import { typesCommand } from './commands/types.js';
 import { encodingOf } from './decode.js';
 import { generate, parseShard, RefusedError, TokenError, UsageError, type GenerateSummary } from './generate.js';
 import { LedgerError } from './ledger.js';
@@ -21,6 +22,11 @@ import { createProgress, progressMode, type Progress } from './progress.js';
 import { redact, redactStream, rememberTokens, safeText, safeValue } from './redact.js';
 import { reportFormatOf, writeReport, type ReportSummary } from './report.js';
 import { formatOf, InputError } from './rows.js';
+import { templateCheck } from './template-check.js';
+import { signIn } from './sign-in.js';
+import { DocGenAuthError } from '@box-docgen/client/auth';
+import { createDownloader } from '@box-docgen/client/download';
+import { downloadAll, reportItems, type DownloadSummary } from './download.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, unknown: 3, SIGINT: 130, SIGTERM: 143 } as const;
 
@@ -38,14 +44,16 @@ usage:
   box-docgen generate --template <file_id> --folder <folder_id> --data <rows.csv|rows.jsonl>
                       --name '<pattern, e.g. PO {order.id} {vendor.company}>' --output-type pdf|docx
                       [--encoding utf8|latin1] [--batch-size N] [--concurrency N] [--state FILE] [--shard K/N]
-                      [--skip-invalid] [--retry-unknown] [--wait] [--report FILE] [--json]
+                      [--skip-invalid] [--no-check] [--retry-unknown] [--retry-failed] [--wait] [--report FILE] [--json]
   box-docgen report [LEDGER ...] [--state LEDGER ...] [--output FILE|-] [--wait] [--offline] [--json]
+  box-docgen download REPORT ... --dir DIR --output-type pdf|docx [--concurrency N] [--json]
   box-docgen jobs list [--template ID | --batch ID] [--max N] [--json]
   box-docgen jobs get <job_id> [--json]
   box-docgen templates list [--max N] [--json]
   box-docgen templates tags <template_id> [--template-version ID] [--json]
   box-docgen templates mark <file_id> [--json]
   box-docgen templates unmark <template_id> [--json]
+  box-docgen types --template <template_id> [--template-version ID] [--out FILE] [--type-name NAME]
 
 generate:
   --data FILE            CSV with a header row (a dot in a column name nests: order.id, vendor.company;
@@ -61,18 +69,41 @@ generate:
   --state FILE           the ledger (default <data>.ledger.jsonl, or <data>.shard-K-of-N.ledger.jsonl)
   --shard K/N            only rows i with i mod N = K (K from 0); run each shard on its own machine
   --skip-invalid         send the valid rows even when some are invalid
+  --no-check             do not check rows against the template's tags (by default a row missing a
+                         path a tag reads, or with a list where the template loops, is invalid;
+                         fields no tag reads are a warning)
   --retry-unknown        send again rows whose earlier outcome is unknown (check Box first)
+  --retry-failed         send again rows whose jobs ended failed (their data may have been fixed;
+                         no other changed row is accepted, and a completed row is never resent)
+  --retry-completed-with-error  with --retry-failed: also rows whose jobs completed with errors
   --wait                 wait for every batch of the ledger and write the report
+  --download DIR         with --wait: download every generated document into DIR (see download)
   --report FILE          report path (default <data>[.shard-K-of-N].report.csv); .jsonl for JSON lines
   --poll-interval MS     first wait between polls (default 1000, growing)
   --wait-timeout S       give up waiting for one batch after S seconds (default 600)
   --quiet                no progress output
+
+types:
+  writes a TypeScript interface of the template's user_input (default name UserInput) from its
+  tags, to --out (written whole, then renamed) or stdout; use it as docgen.batches.create<UserInput>()
+
+download:
+  writes the output file of every report row that has one to DIR/<name>.<output type>; a file is
+  written under a temporary name and renamed when complete, so a rerun skips finished files;
+  --concurrency N downloads at once (default 4); one line per failure, exit 1 if any failed
 
 report:
   merges ledgers (shards) into one report; --wait waits for unfinished jobs, --offline
   reads the ledgers only; --output - (default) writes to stdout
 
 common:
+  --auth KIND            how to sign in (default developer), from the environment:
+                           developer  BOX_DEVELOPER_TOKEN (lasts 60 minutes)
+                           ccg        BOX_CLIENT_ID, BOX_CLIENT_SECRET, BOX_ENTERPRISE_ID (or BOX_USER_ID)
+                           jwt        BOX_JWT_CONFIG (path to the app's config JSON), BOX_USER_ID optional
+                           oauth      BOX_CLIENT_ID, BOX_CLIENT_SECRET, BOX_OAUTH_TOKEN_FILE (a file with the
+                                      refresh token; rewritten with each new one)
+                         BOX_AUTH_BASE_URL: another token endpoint (default https://api.box.com)
   --token-command CMD    run CMD (in a shell) for a token instead of reading BOX_DEVELOPER_TOKEN
   --base-url URL         API base URL (default BOX_DOCGEN_BASE_URL or https://api.box.com/2.0)
   --max-retries N        retries of a request (default 5; a generate POST is only retried on 429)
@@ -86,6 +117,7 @@ common:
 exit codes: 0 ok, 1 failures, 2 bad usage/input (nothing sent), 3 unknown outcomes, 130/143 signals`;
 
 const COMMON: ParseArgsConfig['options'] = {
+  auth: { type: 'string' },
   'token-command': { type: 'string' },
   'base-url': { type: 'string' },
   'max-retries': { type: 'string' },
@@ -112,8 +144,12 @@ const GENERATE: ParseArgsConfig['options'] = {
   state: { type: 'string' },
   shard: { type: 'string' },
   'skip-invalid': { type: 'boolean' },
+  'no-check': { type: 'boolean' },
   'retry-unknown': { type: 'boolean' },
+  'retry-failed': { type: 'boolean' },
+  'retry-completed-with-error': { type: 'boolean' },
   wait: { type: 'boolean' },
+  download: { type: 'string' },
   report: { type: 'string' },
   'report-format': { type: 'string' },
   'poll-interval': { type: 'string' },
@@ -132,7 +168,9 @@ const REPORT: ParseArgsConfig['options'] = {
   'wait-timeout': { type: 'string' },
 };
 
+const DOWNLOAD: ParseArgsConfig['options'] = { ...COMMON, dir: { type: 'string' }, 'output-type': { type: 'string' }, concurrency: { type: 'string' } };
 const JOBS: ParseArgsConfig['options'] = { ...COMMON, template: { type: 'string' }, batch: { type: 'string' }, max: { type: 'string' } };
+const TYPES: ParseArgsConfig['options'] = { ...COMMON, template: { type: 'string' }, 'template-version': { type: 'string' }, out: { type: 'string' }, 'type-name': { type: 'string' } };
 const TEMPLATES: ParseArgsConfig['options'] = { ...COMMON, 'template-version': { type: 'string' }, max: { type: 'string' } };
 
 type Values = Record<string, string | boolean | string[] | undefined>;
@@ -214,6 +252,9 @@ export function tokenFromCommand(command: string, env: Record<string, string | u
 
 /** The token, remembered (redact.ts) so that no output can carry it. */
 function tokenSource(v: Values, env: Record<string, string | undefined>): TokenSource {
+  const auth = str(v, 'auth');
+  if (auth !== undefined && str(v, 'token-command') !== undefined) throw new UsageError('--auth and --token-command are two ways to get a token: give one');
+  if (auth !== undefined) return signIn(auth.trim(), env);
   const command = str(v, 'token-command');
   if (command !== undefined) {
     if (!command.trim()) throw new UsageError('--token-command is empty');
@@ -224,7 +265,7 @@ function tokenSource(v: Values, env: Record<string, string | undefined>): TokenS
   return rememberTokens(token);
 }
 
-function client(v: Values, io: Io, log: (line: string) => void): { docgen: DocGenClient; token: TokenSource } {
+function client(v: Values, io: Io, log: (line: string) => void): { docgen: DocGenClient; token: TokenSource; options: DocGenClientOptions } {
   const token = tokenSource(v, io.env);
   const baseUrl = str(v, 'base-url') ?? (io.env.BOX_DOCGEN_BASE_URL?.trim() || undefined);
   if (baseUrl !== undefined && !URL.canParse(baseUrl)) throw new UsageError(`--base-url "${baseUrl}" is not an absolute URL`);
@@ -239,7 +280,7 @@ function client(v: Values, io: Io, log: (line: string) => void): { docgen: DocGe
   const rate = str(v, 'max-rate');
   const maxRate = rate === undefined ? undefined : Number(rate);
   if (maxRate !== undefined && !(/^\d+(\.\d+)?$/.test(rate!) && maxRate > 0)) throw new UsageError(`--max-rate must be a number of requests per second above 0, got "${rate}"`);
-  const docgen = createDocGenClient({
+  const options: DocGenClientOptions = {
     token,
     baseUrl,
     maxRetries: int(v, 'max-retries', 0, 20, 5),
@@ -247,14 +288,20 @@ function client(v: Values, io: Io, log: (line: string) => void): { docgen: DocGe
     logger,
     // Every request of the run shares one send rate: a 429 pauses them all.
     pacer: createPacer(maxRate === undefined ? {} : { maxRate, startRate: maxRate }),
-  });
-  return { docgen, token };
+  };
+  return { docgen: createDocGenClient(options), token, options };
 }
 
 /** Gets a token once before anything else, so a broken --token-command fails before any work. */
 async function checkToken(token: TokenSource): Promise<void> {
   if (typeof token === 'string') return;
-  await token({ forceRefresh: false });
+  try {
+    await token({ forceRefresh: false });
+  } catch (error) {
+    // Box refused the sign-in: nothing was sent (exit 2), and the message holds no secret.
+    if (error instanceof DocGenAuthError) throw new TokenError(`sign-in failed: ${error.message}`);
+    throw error;
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -306,11 +353,10 @@ async function runGenerate(args: string[], io: Io): Promise<number> {
   if (!existsSync(data) || !statSync(data).isFile()) throw new UsageError(`--data ${data}: no such file`);
   const format = formatOf(data, str(v, 'format'));
   const encoding = encodingOf(str(v, 'encoding'));
-  const given = required(v, 'output-type');
-  // The formats the spec allows in a batch request.
-  const formats: readonly OutputType[] = endpoints.createBatch.body.schema.properties.output_type.enum;
-  const outputType = formats.find((format) => format === given);
-  if (!outputType) throw new UsageError(`--output-type must be ${formats.join(' or ')}, got "${given}"`);
+  const outputType = outputTypeOf(v);
+  if (v['retry-completed-with-error'] === true && v['retry-failed'] !== true) throw new UsageError('--retry-completed-with-error goes with --retry-failed');
+  const downloadDir = str(v, 'download');
+  if (downloadDir !== undefined && v.wait !== true) throw new UsageError('--download needs --wait: documents exist once their jobs have finished');
   const shardText = str(v, 'shard');
   const shard = shardText !== undefined ? parseShard(shardText) : undefined;
   const base = shard ? `${data}.shard-${shard.k}-of-${shard.n}` : data;
@@ -329,11 +375,14 @@ async function runGenerate(args: string[], io: Io): Promise<number> {
 
   let progress: Progress | undefined;
   const log = (line: string) => (progress ? progress.log(line) : io.stderr.write(`${line}\n`));
-  const { docgen, token } = client(v, io, log);
+  const { docgen, token, options } = client(v, io, log);
   await checkToken(token);
+  // The tags are read before anything else, so a wrong template id stops the run at once.
+  const checkInput = v['no-check'] === true ? undefined : await templateCheck(docgen, template, templateVersion);
   progress = createProgress({ mode: progressMode(io.stderr, v.quiet === true), stream: io.stderr });
   const stops = stopper(io, () => progress);
   let summary: GenerateSummary;
+  let downloads: DownloadSummary | undefined;
   try {
     summary = await generate({
       docgen,
@@ -350,7 +399,10 @@ async function runGenerate(args: string[], io: Io): Promise<number> {
       state: str(v, 'state') ?? `${base}.ledger.jsonl`,
       shard,
       skipInvalid: v['skip-invalid'] === true,
+      checkInput,
       retryUnknown: v['retry-unknown'] === true,
+      retryFailed: v['retry-failed'] === true,
+      retryCompletedWithError: v['retry-completed-with-error'] === true,
       wait: v.wait === true,
       report,
       reportFormat: reportFormatOf(report, reportFormat),
@@ -360,16 +412,63 @@ async function runGenerate(args: string[], io: Io): Promise<number> {
       stop: stops.stop,
       force: stops.force,
     });
+    if (downloadDir !== undefined && summary.report && !summary.interrupted) {
+      downloads = await downloadAll({ downloader: createDownloader(options), items: reportItems(report), dir: downloadDir, ext: outputType, concurrency, progress, signal: stops.stop });
+    }
   } finally {
     progress.stop();
     stops.dispose();
   }
 
-  const code = generateExit(summary);
+  const code = Math.max(generateExit(summary), downloads?.failed ? EXIT.failed : EXIT.ok);
   if (json) {
-    io.stdout.write(`${JSON.stringify(safeValue({ command: 'generate', exitCode: code, ...summary }), null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify(safeValue({ command: 'generate', exitCode: code, ...summary, ...(downloads && { download: downloads }) }), null, 2)}\n`);
     if (summary.report?.unmapped) io.stderr.write(`box-docgen: ${unmappedNote(summary.report)}\n`);
-  } else printGenerate(io, summary);
+  } else {
+    printGenerate(io, summary);
+    if (downloads) printDownloads(io, downloads);
+  }
+  return code;
+}
+
+/** The formats the spec allows in a batch request, which are the documents' file types. */
+function outputTypeOf(v: Values): OutputType {
+  const given = required(v, 'output-type');
+  const formats: readonly OutputType[] = endpoints.createBatch.body.schema.properties.output_type.enum;
+  const outputType = formats.find((format) => format === given);
+  if (!outputType) throw new UsageError(`--output-type must be ${formats.join(' or ')}, got "${given}"`);
+  return outputType;
+}
+
+function printDownloads(io: Io, d: DownloadSummary): void {
+  io.stdout.write(`${'download'.padEnd(11)}${d.dir}: ${plural(d.downloaded, 'file')} written, ${d.skipped} already there, ${d.failed} failed (of ${d.files})${d.interrupted ? '; interrupted, rerun to finish' : ''}\n`);
+}
+
+async function runDownload(args: string[], io: Io): Promise<number> {
+  const { values: v, positionals } = parse(args, DOWNLOAD);
+  if (v.help) return help(io);
+  if (positionals.length === 0) throw new UsageError('download needs a report: box-docgen download run.report.jsonl --dir out --output-type pdf');
+  for (const file of positionals) if (!existsSync(file) || !statSync(file).isFile()) throw new UsageError(`${file}: no such report`);
+  const dir = required(v, 'dir');
+  const ext = outputTypeOf(v);
+  const concurrency = int(v, 'concurrency', 1, 32, 4);
+  const progress = createProgress({ mode: progressMode(io.stderr, v.quiet === true), stream: io.stderr });
+  const { token, options } = client(v, io, (line) => progress.log(line));
+  await checkToken(token);
+  const stops = stopper(io, () => progress);
+  let summary: DownloadSummary;
+  try {
+    const items = (async function* () {
+      for (const file of positionals) yield* reportItems(file);
+    })();
+    summary = await downloadAll({ downloader: createDownloader(options), items, dir, ext, concurrency, progress, signal: stops.stop });
+  } finally {
+    progress.stop();
+    stops.dispose();
+  }
+  const code = summary.interrupted ? signalExit(typeof stops.stop.reason === 'string' ? stops.stop.reason : null) : summary.failed ? EXIT.failed : EXIT.ok;
+  if (v.json === true) io.stdout.write(`${JSON.stringify(safeValue({ command: 'download', exitCode: code, ...summary }), null, 2)}\n`);
+  else printDownloads(io, summary);
   return code;
 }
 
@@ -400,6 +499,7 @@ function printGenerate(io: Io, s: GenerateSummary): void {
   if (s.alreadySubmitted || s.unknownSkipped) {
     out('resumed', `${plural(s.alreadySubmitted, 'row')} already submitted${s.unknownSkipped ? `, ${s.unknownSkipped} with an unknown outcome skipped (see --retry-unknown)` : ''}`);
   }
+  if (s.resent) out('resent', `${plural(s.resent, 'row')} whose jobs failed (--retry-failed)`);
   out('submitted', `${plural(s.submitted.rows, 'row')} in ${batches(s.submitted.batches)}`);
   if (s.failed.rows) out('failed', `${plural(s.failed.rows, 'row')} in ${batches(s.failed.batches)} (a rerun sends them again)`);
   if (s.unknown.rows) out('unknown', `${plural(s.unknown.rows, 'row')} in ${batches(s.unknown.batches)}: Box may or may not have generated them`);
@@ -495,6 +595,18 @@ async function runJobs(args: string[], io: Io): Promise<number> {
   throw new UsageError(`unknown command "jobs ${sub}": use jobs list or jobs get`);
 }
 
+async function runTypes(args: string[], io: Io): Promise<number> {
+  const { values: v, positionals } = parse(args, TYPES);
+  if (v.help) return help(io);
+  if (positionals.length) throw new UsageError(`types takes no positional arguments, got "${positionals[0]}"`);
+  const template = id(v, 'template');
+  const name = str(v, 'type-name') ?? 'UserInput';
+  if (!/^[A-Z][A-Za-z0-9]*$/.test(name)) throw new UsageError(`--type-name must be a TypeScript type name such as PurchaseOrder, got "${name}"`);
+  const { docgen, token } = client(v, io, (line) => io.stderr.write(`${line}\n`));
+  await checkToken(token);
+  return typesCommand(docgen, io.stdout, { template, templateVersion: str(v, 'template-version'), name, file: str(v, 'out') });
+}
+
 async function runTemplates(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
   const { values: v, positionals } = parse(rest, TEMPLATES);
@@ -547,6 +659,10 @@ export async function main(argv: string[], given: Io = { stdout: process.stdout,
         return await runGenerate(rest, io);
       case 'report':
         return await runReport(rest, io);
+      case 'download':
+        return await runDownload(rest, io);
+      case 'types':
+        return await runTypes(rest, io);
       case 'jobs':
         return await runJobs(rest, io);
       case 'templates':

@@ -14,6 +14,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { DocGenBatchCreateRequest, DocGenClient, OutputType } from '@box-docgen/client';
 import { DocGenApiError, DocGenConnectionError, DocGenValidationError } from '@box-docgen/client';
+import type { InputCheck, InputProblem } from '@box-docgen/client/check-input';
 import { LedgerWriter, loadLedgers, LEDGER_VERSION, RowState, type IntentRow, type LedgerState, type RunRecord } from './ledger.js';
 import { lockLedger } from './ledger-lock.js';
 import { compileNamePattern, type NamePattern } from './name-pattern.js';
@@ -21,6 +22,7 @@ import type { Progress } from './progress.js';
 import type { InputEncoding } from './decode.js';
 import { readRows, type InputFormat, type Row } from './rows.js';
 import { writeReport, type ReportFormat, type ReportSummary } from './report.js';
+import { failedRows } from './failed-rows.js';
 
 export interface Shard {
   k: number;
@@ -77,6 +79,10 @@ export interface GenerateOptions {
   shard?: Shard;
   skipInvalid: boolean;
   retryUnknown: boolean;
+  /** Send again rows whose jobs ended `failed`, accepting changed data for exactly those rows. */
+  retryFailed?: boolean;
+  /** With retryFailed: also rows whose jobs ended `completed_with_error`. */
+  retryCompletedWithError?: boolean;
   wait: boolean;
   report?: string;
   reportFormat?: ReportFormat;
@@ -91,6 +97,8 @@ export interface GenerateOptions {
   maxListed?: number;
   /** Stop after this many batches in a row failed or ended unknown (default 3). */
   maxConsecutiveErrors?: number;
+  /** Checks a row's user_input against the template's tags (absent with --no-check). */
+  checkInput?: (data: Record<string, unknown>) => InputCheck;
 }
 
 export interface RowIssue {
@@ -103,8 +111,12 @@ export interface GenerateSummary {
   input: { path: string; format: InputFormat; rows: number; shard: string | null; rowsInShard: number };
   state: string;
   invalid: { rows: number; listed: RowIssue[]; skipped: boolean };
+  /** Fields of the input no tag of the template reads (list items as `[]`), at most 50; null without the check. */
+  unused: string[] | null;
   /** Rows of this shard the ledger already had as submitted, skipped. */
   alreadySubmitted: number;
+  /** Rows whose earlier jobs failed, sent again (--retry-failed). */
+  resent: number;
   /** Rows skipped because an earlier outcome is unknown (without --retry-unknown). */
   unknownSkipped: number;
   /** Rows this run planned to send. */
@@ -128,14 +140,27 @@ interface Prepared {
   hash: string;
   data: Record<string, unknown>;
   retry: boolean;
+  /** Its earlier job failed: sent again under --retry-failed. */
+  resend: boolean;
 }
 
-/** The file name and hash of a row, or why it is invalid. */
-export function prepareRow(row: Row, pattern: NamePattern): { name: string; hash: string } | { error: string } {
+/** What a row that does not fit the template's tags lacks, as one line (the first few problems). */
+export function misfit(problems: InputProblem[]): string {
+  const what = (p: InputProblem) =>
+    p.kind === 'missing' ? `${p.path} is missing (${p.tag})` : `${p.path} must be ${{ array: 'a list', object: 'an object', value: 'text, a number or true/false', number: 'a number' }[p.expected]} (${p.tag})`;
+  const more = problems.length > 5 ? `; …and ${problems.length - 5} more` : '';
+  return `${MISFIT}: ${problems.slice(0, 5).map(what).join('; ')}${more}`;
+}
+const MISFIT = 'does not fit the template';
+
+/** The file name and hash of a row (and the fields no tag reads), or why it is invalid. */
+export function prepareRow(row: Row, pattern: NamePattern, checkInput?: GenerateOptions['checkInput']): { name: string; hash: string; unused?: string[] } | { error: string } {
   if (row.error !== undefined) return { error: row.error };
   const named = pattern.apply(row.data);
   if ('error' in named) return named;
-  return { name: named.name, hash: rowHash(named.name, row.data) };
+  const checked = checkInput?.(row.data);
+  if (checked && checked.problems.length) return { error: misfit(checked.problems) };
+  return { name: named.name, hash: rowHash(named.name, row.data), ...(checked && { unused: checked.unused }) };
 }
 
 /** 64 bits of SHA-256 over what is sent for the row: its file name and its user_input. */
@@ -154,7 +179,9 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
     input: { path: o.data, format: o.format, rows: 0, shard: shardLabel(o.shard), rowsInShard: 0 },
     state: o.state,
     invalid: { rows: 0, listed: [], skipped: o.skipInvalid },
+    unused: o.checkInput ? [] : null,
     alreadySubmitted: 0,
+    resent: 0,
     unknownSkipped: 0,
     planned: 0,
     submitted: { rows: 0, batches: 0 },
@@ -168,12 +195,19 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
   };
   const signalName = () => (typeof o.stop.reason === 'string' ? o.stop.reason : 'interrupted');
 
+  // Rows whose jobs failed, to send again (--retry-failed); read once the ledger is loaded.
+  let resend = new Set<number>();
   const release = lockLedger(o.state);
   let writer: LedgerWriter | undefined;
   try {
     const ledger = await loadLedgers([o.state], { allowMissing: true });
     for (const warning of ledger.warnings) o.progress.log(`warning: ${warning}`);
     checkRuns(ledger, o);
+    // Rows whose jobs failed, looked up in Box before anything is read.
+    resend = o.retryFailed
+      ? await failedRows({ state: o.state, ledger, docgen: o.docgen, concurrency: o.concurrency, withErrors: o.retryCompletedWithError === true, signal: o.stop })
+      : new Set<number>();
+    if (o.retryFailed) o.progress.log(`--retry-failed: ${resend.size} row${resend.size === 1 ? '' : 's'} whose jobs ${o.retryCompletedWithError ? 'failed or completed with errors' : 'failed'} will be sent again`);
 
     // ---- 1. validation pass ----
     o.progress.update({ phase: 'validating' });
@@ -187,20 +221,27 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       if (o.stop.aborted) break;
       summary.input.rows++;
       if ((summary.input.rows & 1023) === 0) o.progress.update({ read: summary.input.rows });
-      const prepared = prepareRow(row, pattern);
+      const prepared = prepareRow(row, pattern, o.checkInput);
       const mine = inShard(row.index, o.shard);
+      for (const field of ('unused' in prepared && prepared.unused) || []) {
+        if (summary.unused!.length < 50 && !summary.unused!.includes(field)) summary.unused!.push(field);
+      }
       if (mine) summary.input.rowsInShard++;
       const before = mine ? ledger.rows.get(row.index) : RowState.None;
       if ('error' in prepared) {
         summary.invalid.rows++;
         if (summary.invalid.listed.length < maxListed) summary.invalid.listed.push({ index: row.index, line: row.line, error: prepared.error });
-        if (before === RowState.Submitted || before === RowState.Unknown) {
+        if ((before === RowState.Submitted && !resend.has(row.index)) || before === RowState.Unknown) {
           noteChange(`row ${row.index} (line ${row.line}) was sent before but is now invalid: ${prepared.error}`);
         }
         continue;
       }
       if (!mine) continue;
-      if (before === RowState.Submitted || before === RowState.Unknown) {
+      if (before === RowState.Submitted && resend.has(row.index)) {
+        // Its job failed: what is sent now may differ (the data was fixed).
+        summary.planned++;
+        summary.resent++;
+      } else if (before === RowState.Submitted || before === RowState.Unknown) {
         if (!ledger.rows.sameHash(row.index, prepared.hash)) {
           noteChange(`row ${row.index} (line ${row.line}, "${prepared.name}") differs from what was sent for it`);
           continue;
@@ -236,10 +277,15 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
     if (summary.invalid.rows > 0 && !o.skipInvalid) {
       const listed = summary.invalid.listed.map((issue) => `line ${issue.line} (row ${issue.index}): ${issue.error}`);
       if (summary.invalid.rows > listed.length) listed.push(`…and ${summary.invalid.rows - listed.length} more`);
+      const misfits = summary.invalid.listed.some((issue) => issue.error.startsWith(MISFIT));
       throw new RefusedError(
-        `${summary.invalid.rows} invalid row${summary.invalid.rows === 1 ? '' : 's'} in ${o.data}; nothing was sent. Fix them, or pass --skip-invalid to send the others.`,
+        `${summary.invalid.rows} invalid row${summary.invalid.rows === 1 ? '' : 's'} in ${o.data}; nothing was sent. Fix them, or pass --skip-invalid to send the others.` +
+          (misfits ? ' Rows that do not fit the template would be generated with blanks; --no-check sends them unchecked.' : ''),
         listed,
       );
+    }
+    if (summary.unused?.length) {
+      o.progress.log(`warning: no tag of the template reads ${summary.unused.length === 1 ? 'this field' : 'these fields'} of the input: ${summary.unused.join(', ')}`);
     }
     if (summary.invalid.rows > 0) {
       o.progress.log(`skipping ${summary.invalid.rows} invalid row${summary.invalid.rows === 1 ? '' : 's'} (--skip-invalid):`);
@@ -342,7 +388,7 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       const intentRows: IntentRow[] = rows.map((r) => ({ i: r.index, line: r.line, hash: r.hash, name: r.name }));
       const indexes = rows.map((r) => r.index);
       // On disk before the request leaves: a crash from here on leaves an intent without an outcome, which is "unknown".
-      writer.append({ t: 'intent', key, at: now(), rows: intentRows, ...(rows.some((r) => r.retry) && { retry: true }) });
+      writer.append({ t: 'intent', key, at: now(), rows: intentRows, ...(rows.some((r) => r.retry) && { retry: true }), ...(rows.some((r) => r.resend) && { resend: true }) });
       sent += rows.length;
       const body: DocGenBatchCreateRequest = {
         file: { id: o.template, type: 'file' },
@@ -393,7 +439,7 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       for await (const row of readRows(o.data, o.format, o.encoding)) {
         if (stopped()) break;
         if (!inShard(row.index, o.shard)) continue;
-        const prepared = prepareRow(row, pattern);
+        const prepared = prepareRow(row, pattern, o.checkInput);
         const before = ledger.rows.get(row.index);
         if ('error' in prepared) {
           if (before === RowState.None) {
@@ -402,13 +448,14 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
           }
           continue;
         }
-        if (before === RowState.Submitted) continue;
+        const again = before === RowState.Submitted && resend.has(row.index);
+        if (before === RowState.Submitted && !again) continue;
         if (before === RowState.Unknown && !o.retryUnknown) continue;
         if (before === RowState.Unknown && !ledger.rows.sameHash(row.index, prepared.hash)) {
           // Not a RefusedError (exit 2 means nothing was sent): batches before this one may have been.
           throw new Error(`${o.data} changed while this run was reading it (row ${row.index}, line ${row.line}); stopped submitting`);
         }
-        batch.push({ index: row.index, line: row.line, name: prepared.name, hash: prepared.hash, data: row.data, retry: before === RowState.Unknown });
+        batch.push({ index: row.index, line: row.line, name: prepared.name, hash: prepared.hash, data: row.data, retry: before === RowState.Unknown, resend: again });
         if (batch.length >= o.batchSize) {
           await slot();
           if (stopped()) break;

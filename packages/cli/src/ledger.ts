@@ -2,7 +2,8 @@
 // write() and fsync()ed before the next step. It is the only memory a run has of what it did:
 //
 //   {"t":"run", ...}                                   a run starts (its options, for the next run to check)
-//   {"t":"intent","key":"…","rows":[{i,line,hash,name}]}  BEFORE a batch is POSTed
+//   {"t":"intent","key":"…","rows":[{i,line,hash,name}]}  BEFORE a batch is POSTed (retry: true under
+//                                                      --retry-unknown, resend: true under --retry-failed)
 //   {"t":"submitted","key":"…","rows":[i…],"batch":"…"}    Box accepted it (202): the batch id
 //   {"t":"unknown","key":"…","rows":[i…],"error":"…"}     it may or may not have been acted on (5xx, timeout, dropped)
 //   {"t":"failed","key":"…","rows":[i…],"error":"…"}      it certainly was not (4xx, refused connection)
@@ -54,6 +55,8 @@ export interface IntentRecord {
   rows: IntentRow[];
   /** Rows whose earlier outcome was unknown, sent again under --retry-unknown. */
   retry?: boolean;
+  /** Rows whose earlier jobs failed (Box generated nothing), sent again under --retry-failed. */
+  resend?: boolean;
 }
 export interface OutcomeRecord {
   t: 'submitted' | 'unknown' | 'failed';
@@ -238,7 +241,8 @@ function apply(state: LedgerState, record: LedgerRecord, ledger: number, path: s
       for (const row of record.rows) {
         rows.ensure(row.i);
         const before = rows.state[row.i] as RowState;
-        if (before === RowState.Submitted || ((before === RowState.Intent || before === RowState.Unknown) && !record.retry)) {
+        // A row sent again on purpose (--retry-unknown, --retry-failed) is no conflict.
+        if ((before === RowState.Submitted && !record.resend) || ((before === RowState.Intent || before === RowState.Unknown) && !record.retry)) {
           state.conflictCount++;
           if (state.conflicts.length < 20) state.conflicts.push({ row: row.i, first: state.batches[rows.ref[row.i]!]?.key ?? '?', second: key });
         }

@@ -20,6 +20,9 @@ function remember(token: string): string {
   return token;
 }
 
+/** Remembers a secret that is not a token (a client secret, a refresh token), so no output carries it. */
+export const rememberSecret = (secret: string): string => remember(secret);
+
 /** The same token source, remembering every token value it gives out (including refreshes). */
 export function rememberTokens(source: TokenSource): TokenSource {
   if (typeof source === 'string') return remember(source);

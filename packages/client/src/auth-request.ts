@@ -25,7 +25,7 @@ export interface TokenEndpointOptions {
 export type GrantType = AccessTokenRequest['grant_type'];
 
 /** The token endpoint's URL for these options: `aud` of a JWT assertion is this too. */
-export const tokenUrl = (o: TokenEndpointOptions) => (o.authBaseUrl ?? ep.server).replace(/\/+$/, '') + ep.path;
+export const tokenUrl = (o: TokenEndpointOptions): string => (o.authBaseUrl ?? ep.server).replace(/\/+$/, '') + ep.path;
 
 /** A non-empty string, or a DocGenAuthError naming the option (never its value). */
 export function required(name: string, value: unknown): string {

@@ -11,7 +11,7 @@ export {
 export type { FailedRequest } from './errors.js';
 export type { Page, PagePromise } from './pages.js';
 export type { Pacer, PacerOptions } from './pacing.js';
-export type { Answer, DocGenResources, Item, Method, Query, WaitFor } from './signatures.js';
+export type { Answer, BatchRequest, DocGenResources, Item, Method, Query, UserInput, WaitFor } from './signatures.js';
 export { RETRY_DEFAULTS } from './retry.js';
 export type { RetryTuning } from './retry.js';
 export { BOX_VERSION, TRANSPORT_DEFAULTS } from './transport.js';

@@ -5,8 +5,8 @@ import { BASE_URL, endpoints, type Endpoint } from '@box-docgen/types/endpoints'
 import { DocGenApiError, DocGenError, DocGenTimeoutError } from './errors.js';
 import { pagePromise } from './pages.js';
 import { retryDelayMs, sleep, type RetryTuning } from './retry.js';
-import type { DocGenResources, Query, WaitFor } from './signatures.js';
 import type { Pacer } from './pacing.js';
+import type { BatchRequest, DocGenResources, Query, UserInput, WaitFor } from './signatures.js';
 import { TIMEOUT_MS, createTransport, type CallOptions, type Logger, type TokenSource } from './transport.js';
 import { callOptions, clientOptions, fits, pathId } from './validate.js';
 import { waitUntilFinished } from './wait.js';
@@ -44,7 +44,13 @@ export type ListBatchJobsQuery = Query<'listBatchJobs'>;
  * `wait` on batches and jobs; what the lite entry's createDocGenClient returns.
  */
 export interface DocGenLiteClient extends DocGenResources {
-  batches: DocGenResources['batches'] & {
+  batches: Omit<DocGenResources['batches'], 'create'> & {
+    /**
+     * Starts a batch: one job per row of `document_generation_data`. `create<Input>()` makes each
+     * row's `user_input` an `Input` (such as the type `box-docgen types --template ID` writes), so a
+     * misspelt or missing field is a compile error.
+     */
+    create<Input = UserInput>(body: BatchRequest<Input>, o?: CallOptions): ReturnType<DocGenResources['batches']['create']>;
     /** Polls the batch's job list (one call per page per round) until every job has finished. */
     wait: WaitFor<'listBatchJobs'>;
   };

@@ -52,3 +52,16 @@ export type DocGenResources = {
 
 /** The query object a method takes. */
 export type Query<O extends OperationId> = NonNullable<Op<O>['parameters']['query']>;
+
+/** `T` with field `K` (checked: a field the spec renamed stops compiling here) of type `V`. */
+type Swap<T, K extends keyof T, V> = Omit<T, K> & { [P in K]: V };
+type BatchBody = Content<Op<'createBatch'>['requestBody']>;
+type BatchRow = BatchBody extends { document_generation_data: (infer R)[] } ? R : never;
+/** What a row's user_input is in the spec (any JSON object). */
+export type UserInput = BatchRow extends { user_input: infer U } ? U : never;
+
+/**
+ * The batch request with every row's `user_input` of type `Input`: `docgen.batches.create<Input>()`
+ * (`box-docgen types --template ID` writes an Input from a template's tags).
+ */
+export type BatchRequest<Input = UserInput> = Swap<BatchBody, 'document_generation_data', Swap<BatchRow, 'user_input', Input>[]>;
