@@ -3,7 +3,8 @@
 //   npx tsc -b packages/client packages/mock packages/cli && node packages/cli/scripts/demo.js
 //
 // 1. starts the mock (jobs-progress: jobs read pending for the first polls, then finish; plus
-//    bulk-batches: a new batch id per request and one job per row sent, every 97th row failing);
+//    bulk-batches: a new batch id per request and one job per row sent, every 97th row failing),
+//    with the sample's template marked and its tags set;
 // 2. runs `box-docgen generate --wait` on the shipped sample of 250 purchase orders, as a real
 //    child process, showing its progress and summary;
 // 3. prints part of the report it wrote, and what the mock received;
@@ -56,7 +57,24 @@ function parseCsv(text) {
   return data.map((cells) => Object.fromEntries(header.map((name, i) => [name, cells[i]])));
 }
 
+// The template the sample is written for: marked in the mock, with the tags it reads, so the
+// CLI's check of every row against the template's tags has something true to check.
+const tag = (tag_type, tag_content, ...json_paths) => ({ tag_type, tag_content, json_paths });
+const TEMPLATE = {
+  id: '1502867340',
+  name: 'Purchase order.docx',
+  tags: [
+    tag('text', '{{order.id}}', 'order', 'order.id'),
+    tag('text', '{{vendor.company}}', 'vendor', 'vendor.company'),
+    tag('text', '{{vendor.contact.email}}', 'vendor', 'vendor.contact', 'vendor.contact.email'),
+    tag('table-loop', '{{tablerow item in products}}', 'products'),
+    tag('text', '{{item.name}}', 'products', 'products.name'),
+    tag('arithmetic', '{{item.quantity * item.price}}', 'products', 'products.quantity', 'products.price'),
+  ],
+};
+
 const mock = await startMockServer({ scenario: `bulk-batches:failEvery=${FAIL_EVERY}+jobs-progress` });
+await mock.state.load({ templates: [TEMPLATE] });
 const work = mkdtempSync(join(tmpdir(), 'box-docgen-demo-'));
 let exitCode = 0;
 try {
