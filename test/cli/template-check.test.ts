@@ -8,7 +8,8 @@ import { batchPosts, envFor, generateArgs, runCli, tempDir } from './support.js'
 let mock: MockServer;
 let tmp: ReturnType<typeof tempDir>;
 beforeAll(async () => {
-  mock = await startMockServer();
+  // The spec's example tags: the template these tests check rows against.
+  mock = await startMockServer({ mode: 'static' });
 });
 afterAll(async () => {
   await mock.close();

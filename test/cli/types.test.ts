@@ -10,7 +10,8 @@ import { envFor, ROOT, runCli, tempDir, TEMPLATE } from './support.js';
 let mock: MockServer;
 const tmp = tempDir();
 beforeAll(async () => {
-  mock = await startMockServer();
+  // The spec's example tags: the template the type is written from.
+  mock = await startMockServer({ mode: 'static' });
 });
 afterAll(async () => {
   await mock.close();
