@@ -29,7 +29,7 @@ import {
 } from './errors.js';
 import { controlRefusal } from './control-access.js';
 import { CONTROL_PREFIX, SCENARIO_HEADER, SESSION_HEADER } from './headers.js';
-import { redactHeader, redactQueryValue, type Journal, type RecordedRequest } from './journal.js';
+import { redactBody, redactHeader, redactQueryValue, type Journal, type RecordedRequest } from './journal.js';
 import type { HttpOperations, PrismInstance } from './prism.js';
 import {
   parseScenarios,
@@ -295,7 +295,7 @@ export async function startFront(options: FrontOptions): Promise<Front> {
           body = JSON.parse(text);
         } catch (error) {
           body = text;
-          entry.body = text;
+          entry.body = redactBody(text);
           const violation: Violation = {
             side: 'request',
             location: ['body'],
@@ -317,7 +317,7 @@ export async function startFront(options: FrontOptions): Promise<Front> {
         body = text;
       }
     }
-    entry.body = structuredClone(body);
+    entry.body = redactBody(structuredClone(body));
 
     // 2. The scenario: the request's own, else the server's.
     let uses: ScenarioUse[] = [];

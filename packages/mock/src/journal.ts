@@ -16,11 +16,11 @@ export interface JournalRecord {
   path: string;
   /** The spec's operationId, e.g. 'createBatch'; absent for a path and method the spec does not have. */
   operationId?: OperationId;
-  /** Query parameters; a repeated one is an array; access_token, refresh_token and client_secret redacted. */
+  /** Query parameters; a repeated one is an array; credentials (access_token, client_secret, …) redacted. */
   query: Record<string, string | string[]>;
   /** Headers with lower-case names; Authorization (and Proxy-Authorization, Cookie) redacted. */
   headers: Record<string, string>;
-  /** The parsed JSON body, the text of a non-JSON body, or null when there was none. */
+  /** The parsed JSON body, the text of a non-JSON body, or null when there was none; credentials redacted. */
   body: unknown;
   /** The status the mock answered with; null when the connection was dropped or never answered. */
   status: number | null;
@@ -54,8 +54,11 @@ export type OperationRequest<K extends OperationId> = Omit<JournalRecord, 'opera
 export type RecordedRequest = { [K in OperationId]: OperationRequest<K> }[OperationId] | (Omit<JournalRecord, 'operationId'> & { operationId?: undefined });
 
 const REDACTED = new Set(['authorization', 'proxy-authorization', 'cookie']);
-/** Query parameters that carry credentials (an OAuth token can be sent as ?access_token=). */
-const SECRET_QUERY = new Set(['access_token', 'refresh_token', 'client_secret']);
+/**
+ * Fields that carry credentials, in a query (an OAuth token can be sent as ?access_token=) or in
+ * the form body of a sign-in (POST /oauth2/token: the secret, the JWT assertion, the code).
+ */
+const SECRET_QUERY = new Set(['access_token', 'refresh_token', 'client_secret', 'assertion', 'code', 'subject_token', 'actor_token']);
 
 /** Keeps the scheme ('Bearer') so a test can still see that a bearer token was sent. */
 export function redactHeader(name: string, value: string): string {
@@ -78,6 +81,13 @@ const QUERY_SECRET = new RegExp(`(${SECRET_NAMES})=[^&#\\s"\\\\]*`, 'gi');
 /** A log line with the credentials in it blanked, in the forms Prism writes them. */
 export function redactText(text: string): string {
   return text.replace(NAMED_SECRET, '$1$2[REDACTED]').replace(QUERY_SECRET, '$1=[REDACTED]');
+}
+
+/** A body with its credentials blanked: a form's fields (text), or a JSON object's own. */
+export function redactBody(body: unknown): unknown {
+  if (typeof body === 'string') return body.replace(QUERY_SECRET, '$1=[REDACTED]');
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return body;
+  return Object.fromEntries(Object.entries(body).map(([name, value]) => [name, SECRET_QUERY.has(name.toLowerCase()) ? '[REDACTED]' : value]));
 }
 
 export class Journal {

@@ -58,6 +58,16 @@ describe('mock.requests()', () => {
     for (const secret of ['query-secret', 'refresh-secret']) expect(overHttp).not.toContain(secret);
   });
 
+  it('redacts the credentials of a sign-in form body (client_secret, assertion, code, refresh_token)', async () => {
+    await mock.reset();
+    const form = 'grant_type=client_credentials&client_id=app-id&client_secret=form-secret&assertion=jwt-secret&code=code-secret&refresh_token=refresh-secret';
+    await (await fetch(`${mock.url}/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form })).arrayBuffer();
+    const [entry] = await mock.requests();
+    expect(entry!.body).toBe('grant_type=client_credentials&client_id=app-id&client_secret=[REDACTED]&assertion=[REDACTED]&code=[REDACTED]&refresh_token=[REDACTED]');
+    const overHttp = JSON.stringify(await connectMockServer(mock.url).requests());
+    for (const secret of ['form-secret', 'jwt-secret', 'code-secret', 'refresh-secret']) expect(overHttp).not.toContain(secret);
+  });
+
   it('keeps a repeated query parameter as an array, and a non-JSON body as text', async () => {
     await mock.reset();
     await (await fetch(`${mock.url}/docgen_jobs?marker=a&marker=b`, { headers: BOX_HEADERS })).arrayBuffer();
