@@ -5,34 +5,18 @@
 // never to pace. Memory must not grow with the row count (peak RSS ratio ≤ 1.2), and one process
 // must submit at ≥ 170 requests/s (10× Box's documented ~1,000 calls a minute) on one core.
 // Each run is bounded: a run past `limitS` seconds is killed and reported as such.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { runNode as run } from './util.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = join(root, 'packages/cli/dist/cli.js');
 const MAKE_SAMPLE = join(root, 'packages/cli/scripts/make-sample.js');
 const MEASURE = pathToFileURL(join(root, 'packages/cli/bench/measure.js')).href;
 const BATCH_SIZE = 25;
-
-function run(args, env, limitS) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const timer = limitS && setTimeout(() => child.kill('SIGKILL'), limitS * 1000);
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
-}
 
 /** A Box that accepts every batch at once; counts the rows it was sent. */
 function syntheticBox() {

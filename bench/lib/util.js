@@ -1,5 +1,5 @@
 // Shared bits: the forked bench server, timing, medians.
-import { fork } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const SERVER = fileURLToPath(new URL('../server.js', import.meta.url));
@@ -65,4 +65,21 @@ export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function assert(condition, message) {
   if (!condition) throw new Error(`bench check failed: ${message}`);
+}
+
+/** Runs `node …args` (this Node) with `env` added; killed after `limitS` seconds when given. */
+export function runNode(args, env = {}, limitS = 0) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const timer = limitS ? setTimeout(() => child.kill('SIGKILL'), limitS * 1000) : undefined;
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
 }
