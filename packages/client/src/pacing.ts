@@ -47,7 +47,7 @@ export function createPacer({ maxRate = Infinity, startRate = START_RATE }: Pace
   let limited = false;
   // Attempts waiting for their turn, released one at a time by a single timer: a timer that fires
   // late (a busy event loop) lets one attempt go, never a burst of them.
-  const waiting: { go: () => void; stop: (reason: unknown) => void }[] = [];
+  const waiting: { go: () => void }[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
   let lastSent = 0;
   // Until when a 429 holds everyone back, when that was decided, and since when the server's
@@ -90,7 +90,7 @@ export function createPacer({ maxRate = Infinity, startRate = START_RATE }: Pace
           if (at >= 0) waiting.splice(at, 1);
           reject(reason);
         });
-        const entry = { go: () => (off(), resolve()), stop: reject };
+        const entry = { go: () => (off(), resolve()) };
         waiting.push(entry);
         if (!timer) pump();
       }),

@@ -149,11 +149,12 @@ export function createTransport(config: TransportConfig) {
       // Nothing left the machine: the token never came, or the connection was refused.
       const unsent = !sending || (!response && !timedOut && neverSent(failure));
       const next = afterAttempt({ method, status: response?.status, unsent, retries, maxRetries, canRefresh: refreshable && !refreshed });
-      const delayMs = next === 'retry' ? retryDelayMs(retries, response?.headers, config.retry) : 0;
-      config.pacer?.settle(response?.status, response?.status === 429 ? delayMs || retryDelayMs(retries, response.headers, config.retry) : 0, started);
+      const status = response?.status;
+      // A 429's wait is also how long the pacer holds every request back.
+      const delayMs = next === 'retry' || status === 429 ? retryDelayMs(retries, response?.headers, config.retry) : 0;
+      config.pacer?.settle(status, status === 429 ? delayMs : 0, started);
       // Only what is logged or thrown needs the path: the common answer skips parsing the URL.
       const path = config.logger || !response ? new URL(url).pathname : '';
-      const status = response?.status;
       if (config.logger) {
         /** One debug line per attempt, and a warning when a retry follows. Never a header. */
         const error = timedOut ? 'timeout' : 'connection';
