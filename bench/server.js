@@ -90,7 +90,12 @@ export function createBenchServer() {
         });
       }
       bytes = Buffer.from(
-        JSON.stringify({ entries, limit, next_marker: last < jobsTotal ? `p${page + 1}` : null, prev_marker: page ? `p${page - 1}` : null }),
+        JSON.stringify({
+          entries,
+          limit,
+          next_marker: last < jobsTotal ? `p${page + 1}` : null,
+          prev_marker: page ? `p${page - 1}` : null,
+        }),
       );
       pageCache.set(key, bytes);
     }
@@ -133,7 +138,11 @@ export function createBenchServer() {
           bad++;
           return send(res, 400, clientError(400, 'bad_request', 'the body is not JSON'));
         }
-        if (req.headers['content-type']?.split(';')[0] !== 'application/json' || !Array.isArray(body?.document_generation_data) || !body.document_generation_data.length) {
+        if (
+          req.headers['content-type']?.split(';')[0] !== 'application/json' ||
+          !Array.isArray(body?.document_generation_data) ||
+          !body.document_generation_data.length
+        ) {
           bad++;
           return send(res, 400, clientError(400, 'bad_request', 'document_generation_data must be a non-empty array'));
         }
@@ -150,7 +159,12 @@ export function createBenchServer() {
         const last = Math.min(WAIT_JOBS, first + limit);
         const entries = [];
         for (let i = first; i < last; i++) entries.push(waitJob(i));
-        return send(res, 200, { entries, limit, next_marker: last < WAIT_JOBS ? String(last) : null, prev_marker: null });
+        return send(res, 200, {
+          entries,
+          limit,
+          next_marker: last < WAIT_JOBS ? String(last) : null,
+          prev_marker: null,
+        });
       }
       bad++;
       count('404');
@@ -180,7 +194,9 @@ export function createBenchServer() {
       throw new Error(`unknown control message ${message.type}`);
     },
     listen: () =>
-      new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${server.address().port}`))),
+      new Promise((resolve) =>
+        server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${server.address().port}`)),
+      ),
   };
 }
 

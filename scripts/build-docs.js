@@ -32,11 +32,21 @@ export async function buildDocs(out = join(root, 'docs')) {
   };
   const timings = await Promise.all([
     step('redocly build-docs', [
-      join(root, 'node_modules/@redocly/cli/bin/cli.js'), 'build-docs', 'packages/spec/openapi.json',
-      '--output', api, '--inlineBundle', '--title', 'Box Doc Gen API reference',
+      join(root, 'node_modules/@redocly/cli/bin/cli.js'),
+      'build-docs',
+      'packages/spec/openapi.json',
+      '--output',
+      api,
+      '--inlineBundle',
+      '--title',
+      'Box Doc Gen API reference',
     ]),
     step('typedoc', [
-      join(root, 'node_modules/typedoc/bin/typedoc'), '--options', 'typedoc.json', '--out', client,
+      join(root, 'node_modules/typedoc/bin/typedoc'),
+      '--options',
+      'typedoc.json',
+      '--out',
+      client,
       '--treatWarningsAsErrors',
     ]),
   ]);

@@ -54,11 +54,28 @@ function redoclyDiff(base, revision) {
   const dir = mkdtempSync(join(tmpdir(), 'box-docgen-diff-'));
   const out = join(dir, 'diff.json');
   try {
-    execFileSync(process.execPath, [
-      join(root, 'node_modules/@redocly/cli/bin/cli.js'), 'diff', base, revision,
-      '--config', join(root, 'scripts/redocly-diff.yaml'),
-      '--format', 'json', '--output', out, '--fail-on', 'none',
-    ], { cwd: root, stdio: 'pipe', env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' } });
+    execFileSync(
+      process.execPath,
+      [
+        join(root, 'node_modules/@redocly/cli/bin/cli.js'),
+        'diff',
+        base,
+        revision,
+        '--config',
+        join(root, 'scripts/redocly-diff.yaml'),
+        '--format',
+        'json',
+        '--output',
+        out,
+        '--fail-on',
+        'none',
+      ],
+      {
+        cwd: root,
+        stdio: 'pipe',
+        env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+      },
+    );
     return JSON.parse(readFileSync(out, 'utf8'));
   } catch (error) {
     const detail = error.stderr?.toString().trim() || error.message;
@@ -68,19 +85,24 @@ function redoclyDiff(base, revision) {
   }
 }
 
-const unescape = (segment) => segment.replaceAll('~1', '/').replaceAll('~0', '~');
-const segments = (pointer) => pointer.replace(/^#\/?/, '').split('/').map(unescape);
+const unescapePointer = (segment) => segment.replaceAll('~1', '/').replaceAll('~0', '~');
+const segments = (pointer) => pointer.replace(/^#\/?/, '').split('/').map(unescapePointer);
 
 /** "GET /docgen_jobs/{job_id}" for a change found under that operation. */
 function operationOf(change) {
   const [top, path, method] = segments(change.path);
   if (top !== 'paths' || !path) return 'document';
   return method && /^(get|put|post|delete|patch|head|options|trace)$/.test(method)
-    ? `${method.toUpperCase()} ${path}` : path;
+    ? `${method.toUpperCase()} ${path}`
+    : path;
 }
 
 const direction = (change) =>
-  /\/responses\//.test(change.path) ? 'response' : /\/(requestBody|parameters)\b/.test(change.path) ? 'request' : 'other';
+  /\/responses\//.test(change.path)
+    ? 'response'
+    : /\/(requestBody|parameters)\b/.test(change.path)
+      ? 'request'
+      : 'other';
 
 /** The component a pointer sits in, e.g. `DocGenJob` for #/components/schemas/DocGenJob/... */
 function componentOf(pointer = '') {
@@ -99,21 +121,29 @@ function sdkVerdicts(change) {
     const lost = after ? before.filter((value) => !after.includes(value)) : [];
     if (lost.length) {
       const owner = componentOf(change.revision.pointer);
-      return [{
-        ruleId: 'sdk-response-enum-narrowed',
-        message: `Enum of response property \`${name}\`${owner ? ` of \`${owner}\`` : ''} lost values: ${quote(lost)}; code comparing with them no longer compiles against @box-docgen/types.`,
-        pointer: change.revision.pointer,
-      }];
+      return [
+        {
+          ruleId: 'sdk-response-enum-narrowed',
+          message: `Enum of response property \`${name}\`${owner ? ` of \`${owner}\`` : ''} lost values: ${quote(lost)}; code comparing with them no longer compiles against @box-docgen/types.`,
+          pointer: change.revision.pointer,
+        },
+      ];
     }
   }
-  if (change.kind === 'removed' && change.typeName === 'Schema' && direction(change) === 'request'
-    && segments(change.path).at(-2) === 'properties') {
+  if (
+    change.kind === 'removed' &&
+    change.typeName === 'Schema' &&
+    direction(change) === 'request' &&
+    segments(change.path).at(-2) === 'properties'
+  ) {
     const owner = componentOf(change.base.pointer);
-    return [{
-      ruleId: 'sdk-request-property-removed',
-      message: `Request property \`${name}\`${owner ? ` of \`${owner}\`` : ''} was removed; callers that still send it no longer compile against @box-docgen/types.`,
-      pointer: change.base.pointer,
-    }];
+    return [
+      {
+        ruleId: 'sdk-request-property-removed',
+        message: `Request property \`${name}\`${owner ? ` of \`${owner}\`` : ''} was removed; callers that still send it no longer compile against @box-docgen/types.`,
+        pointer: change.base.pointer,
+      },
+    ];
   }
   return [];
 }
@@ -177,11 +207,15 @@ export function classify(report, docs = []) {
   for (const change of report.changes) {
     const operation = operationOf(change);
     const verdicts = [
-      ...change.verdicts.filter((verdict) => verdict.impact === 'major').map((verdict) => ({
-        ruleId: verdict.ruleId,
-        message: verdict.message + (verdict.ruleId === 'schema-combinator-changed' ? combinatorDetail(change, report.changes) : ''),
-        pointer: verdict.location?.pointer ?? change.path,
-      })),
+      ...change.verdicts
+        .filter((verdict) => verdict.impact === 'major')
+        .map((verdict) => ({
+          ruleId: verdict.ruleId,
+          message:
+            verdict.message +
+            (verdict.ruleId === 'schema-combinator-changed' ? combinatorDetail(change, report.changes) : ''),
+          pointer: verdict.location?.pointer ?? change.path,
+        })),
       ...(change.impact === 'major' ? [] : sdkVerdicts(change)),
     ];
     for (const verdict of verdicts) {
@@ -207,7 +241,9 @@ export function classify(report, docs = []) {
 export function majorSpecChangesets(dir) {
   if (!existsSync(dir)) return [];
   const found = [];
-  for (const file of readdirSync(dir).filter((name) => name.endsWith('.md') && !/^readme\.md$/i.test(name)).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((name) => name.endsWith('.md') && !/^readme\.md$/i.test(name))
+    .sort()) {
     const text = readFileSync(join(dir, file), 'utf8');
     const front = /^---\r?\n([\s\S]*?)\r?\n---/.exec(text)?.[1] ?? '';
     for (const line of front.split(/\r?\n/)) {
@@ -223,7 +259,10 @@ function main() {
   let report;
   try {
     options = parseArgs(process.argv.slice(2));
-    for (const [label, file] of [['base (last released bundle)', options.base], ['revision', options.revision]]) {
+    for (const [label, file] of [
+      ['base (last released bundle)', options.base],
+      ['revision', options.revision],
+    ]) {
       if (!existsSync(file)) throw new Error(`${label} not found: ${file}`);
     }
     report = redoclyDiff(options.base, options.revision);
@@ -235,7 +274,9 @@ function main() {
   const docs = [options.base, options.revision].map((file) => JSON.parse(readFileSync(file, 'utf8')));
   const { breaking, nonBreaking } = classify(report, docs);
   console.log(`Breaking-change gate: ${show(options.base)} (last release) → ${show(options.revision)}`);
-  console.log(`${breaking.length} breaking, ${nonBreaking.length} non-breaking change(s) (redocly diff, diff-recommended + sdk rules)`);
+  console.log(
+    `${breaking.length} breaking, ${nonBreaking.length} non-breaking change(s) (redocly diff, diff-recommended + sdk rules)`,
+  );
   for (const change of breaking) {
     console.log(`BREAKING ${change.pointer}  ${change.message} [${change.ruleId}; ${change.operations.join(', ')}]`);
   }
@@ -247,10 +288,14 @@ function main() {
     return;
   }
   if (declared.length) {
-    console.log(`✔ ${breaking.length} breaking change(s), declared by ${declared.map(show).join(', ')} ('${SPEC_PACKAGE}': major).`);
+    console.log(
+      `✔ ${breaking.length} breaking change(s), declared by ${declared.map(show).join(', ')} ('${SPEC_PACKAGE}': major).`,
+    );
     return;
   }
-  console.error(`✖ ${breaking.length} breaking change(s), and no pending changeset in ${show(options.changesets)} declares '${SPEC_PACKAGE}': major.`);
+  console.error(
+    `✖ ${breaking.length} breaking change(s), and no pending changeset in ${show(options.changesets)} declares '${SPEC_PACKAGE}': major.`,
+  );
   console.error('  Fix: keep the spec compatible, or run `npx changeset`, choose a major bump for @box-docgen/spec,');
   console.error('  and tell users what broke and how to migrate. See CONTRIBUTING.md.');
   process.exitCode = 1;

@@ -55,12 +55,16 @@ function defaultBase(cwd) {
   return found;
 }
 
-const lines = (text) => text.split('\n').map((line) => line.trim()).filter(Boolean);
+const lines = (text) =>
+  text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
 
 /** The workspace packages that npm would publish (not private, not ignored by the changesets config). */
 function publishablePackages(cwd) {
   const configFile = join(cwd, '.changeset/config.json');
-  const ignore = existsSync(configFile) ? JSON.parse(readFileSync(configFile, 'utf8')).ignore ?? [] : [];
+  const ignore = existsSync(configFile) ? (JSON.parse(readFileSync(configFile, 'utf8')).ignore ?? []) : [];
   return workspaces(cwd)
     .filter(({ manifest }) => manifest.name && !manifest.private && !ignore.includes(manifest.name))
     .map(({ rel, manifest }) => ({ dir: rel.split('\\').join('/'), manifest }));
@@ -69,16 +73,25 @@ function publishablePackages(cwd) {
 /** Whether npm publishes `file` (relative to the package root), after npm's own rules. */
 export function isPublished(file, manifest) {
   if (file === 'package.json' || /^(readme|licen[cs]e)(\.[^/]*)?$/i.test(file)) return true;
-  const always = [manifest.main, ...(typeof manifest.bin === 'string' ? [manifest.bin] : Object.values(manifest.bin ?? {}))]
-    .filter(Boolean).map((entry) => posix.normalize(entry).replace(/^\.\//, ''));
+  const always = [
+    manifest.main,
+    ...(typeof manifest.bin === 'string' ? [manifest.bin] : Object.values(manifest.bin ?? {})),
+  ]
+    .filter(Boolean)
+    .map((entry) => posix.normalize(entry).replace(/^\.\//, ''));
   if (always.includes(file)) return true;
   if (!Array.isArray(manifest.files)) return !/(^|\/)(node_modules|\.git)\//.test(file);
   let included = false;
   for (const raw of manifest.files) {
     const negated = raw.startsWith('!');
-    const entry = posix.normalize(raw.replace(/^!/, '')).replace(/^\.?\//, '').replace(/\/$/, '');
-    const hit = file === entry || file.startsWith(`${entry}/`)
-      || (/[*?[{]/.test(entry) && (matchesGlob(file, entry) || matchesGlob(file, `${entry}/**`)));
+    const entry = posix
+      .normalize(raw.replace(/^!/, ''))
+      .replace(/^\.?\//, '')
+      .replace(/\/$/, '');
+    const hit =
+      file === entry ||
+      file.startsWith(`${entry}/`) ||
+      (/[*?[{]/.test(entry) && (matchesGlob(file, entry) || matchesGlob(file, `${entry}/**`)));
     if (hit) included = !negated;
   }
   return included;
@@ -117,7 +130,9 @@ function changesetsSince(cwd, base) {
   const out = join(dir, 'status.json');
   try {
     const run = spawnSync(process.execPath, [changesetBin, 'status', `--since=${base}`, `--output=${out}`], {
-      cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' },
+      cwd,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
     });
     const said = `${run.stdout}${run.stderr}`;
     if (run.status === 0 && existsSync(out)) return JSON.parse(readFileSync(out, 'utf8')).changesets ?? [];
@@ -133,24 +148,31 @@ export function check({ base, cwd }) {
   base ??= defaultBase(cwd);
   if (!refExists(cwd, base)) throw new Error(`base ref ${base} does not exist here (fetch it, or pass --base <ref>)`);
   const mergeBase = git(cwd, ['merge-base', base, 'HEAD']).trim();
-  const changed = [...new Set([
-    ...lines(git(cwd, ['diff', '--name-only', '--relative', mergeBase])),
-    ...lines(git(cwd, ['ls-files', '--others', '--exclude-standard'])),
-  ])];
-  const untrackedChangesets = lines(git(cwd, ['ls-files', '--others', '--exclude-standard', '--', '.changeset']))
-    .filter((file) => file.endsWith('.md') && !/readme\.md$/i.test(file));
+  const changed = [
+    ...new Set([
+      ...lines(git(cwd, ['diff', '--name-only', '--relative', mergeBase])),
+      ...lines(git(cwd, ['ls-files', '--others', '--exclude-standard'])),
+    ]),
+  ];
+  const untrackedChangesets = lines(
+    git(cwd, ['ls-files', '--others', '--exclude-standard', '--', '.changeset']),
+  ).filter((file) => file.endsWith('.md') && !/readme\.md$/i.test(file));
 
   const changesets = changesetsSince(cwd, base);
   const results = [];
   for (const { dir, manifest } of publishablePackages(cwd)) {
-    const files = changed.filter((file) => file.startsWith(`${dir}/`)).filter((file) => {
-      const inner = file.slice(dir.length + 1);
-      if (!isPublished(inner, manifest)) return false;
-      return !(inner === 'package.json' && onlyReleaseFieldsChanged(cwd, mergeBase, file));
-    });
+    const files = changed
+      .filter((file) => file.startsWith(`${dir}/`))
+      .filter((file) => {
+        const inner = file.slice(dir.length + 1);
+        if (!isPublished(inner, manifest)) return false;
+        return !(inner === 'package.json' && onlyReleaseFieldsChanged(cwd, mergeBase, file));
+      });
     if (!files.length) continue;
     const covering = changesets
-      .filter((changeset) => changeset.releases.some((release) => release.name === manifest.name && BUMPS.has(release.type)))
+      .filter((changeset) =>
+        changeset.releases.some((release) => release.name === manifest.name && BUMPS.has(release.type)),
+      )
       .map((changeset) => `.changeset/${changeset.id}.md`);
     results.push({ name: manifest.name, files, changesets: covering });
   }
@@ -170,16 +192,20 @@ function main() {
   if (!results.length) console.log('  no published file of any package changed');
   for (const { name, files, changesets } of results) {
     const shown = files.length > 4 ? `${files.slice(0, 4).join(', ')} and ${files.length - 4} more` : files.join(', ');
-    console.log(changesets.length
-      ? `  ✔ ${name}: ${shown} — covered by ${changesets.join(', ')}`
-      : `  ✖ ${name}: ${shown} — no changeset added since ${base} names ${name}`);
+    console.log(
+      changesets.length
+        ? `  ✔ ${name}: ${shown} — covered by ${changesets.join(', ')}`
+        : `  ✖ ${name}: ${shown} — no changeset added since ${base} names ${name}`,
+    );
   }
   for (const file of untrackedChangesets) {
     console.log(`  note: ${file} is untracked, so it does not count yet; \`git add\` it.`);
   }
   const missing = results.filter((result) => !result.changesets.length);
   if (missing.length) {
-    console.error(`✖ ${missing.length} package(s) changed without a changeset: ${missing.map((result) => result.name).join(', ')}.`);
+    console.error(
+      `✖ ${missing.length} package(s) changed without a changeset: ${missing.map((result) => result.name).join(', ')}.`,
+    );
     console.error('  Fix: run `npx changeset`, select each package above, pick the bump (major if the change breaks');
     console.error('  users), and describe the change for them. See CONTRIBUTING.md.');
     process.exitCode = 1;

@@ -36,11 +36,15 @@ function stringArray(file, name) {
     for (const declaration of statement.declarationList.declarations) {
       if (declaration.name.getText(source) !== name) continue;
       let init = declaration.initializer;
-      while (init && (ts.isAsExpression(init) || ts.isSatisfiesExpression(init) || ts.isParenthesizedExpression(init))) init = init.expression;
-      if (init && ts.isArrayLiteralExpression(init) && init.elements.every(ts.isStringLiteral)) return init.elements.map((e) => e.text);
+      while (init && (ts.isAsExpression(init) || ts.isSatisfiesExpression(init) || ts.isParenthesizedExpression(init)))
+        init = init.expression;
+      if (init && ts.isArrayLiteralExpression(init) && init.elements.every(ts.isStringLiteral))
+        return init.elements.map((e) => e.text);
     }
   }
-  throw new Error(`packages/client/src/${file} no longer declares ${name} as an array of strings; update scripts/check-drift.js`);
+  throw new Error(
+    `packages/client/src/${file} no longer declares ${name} as an array of strings; update scripts/check-drift.js`,
+  );
 }
 
 // The box-version value and the base URL are generated (packages/types/endpoints.js); which job
@@ -49,7 +53,9 @@ const statusEnum = spec.components.schemas.DocGenJob.allOf.flatMap((part) => par
 const finished = stringArray('wait.ts', 'FINISHED_STATUSES');
 const unknown = finished.filter((status) => !statusEnum.includes(status));
 if (!finished.length || unknown.length) {
-  console.error(`FINISHED_STATUSES (packages/client/src/wait.ts) ${JSON.stringify(finished)} has statuses the spec lacks: ${JSON.stringify(unknown)} (the spec's: ${JSON.stringify(statusEnum)})`);
+  console.error(
+    `FINISHED_STATUSES (packages/client/src/wait.ts) ${JSON.stringify(finished)} has statuses the spec lacks: ${JSON.stringify(unknown)} (the spec's: ${JSON.stringify(statusEnum)})`,
+  );
   console.error('Fix: update the constant (or the spec), so the client waits for statuses Box sends.');
   process.exit(1);
 }

@@ -65,10 +65,14 @@ export async function checkPackage(packed, version) {
 
   // attw, on the tarball itself.
   try {
-    execFileSync(join(root, 'node_modules', '.bin', 'attw'), [tarball, '--format', 'ascii', '--no-color', '--no-emoji', ...pick(ATTW_FLAGS, name)], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    execFileSync(
+      join(root, 'node_modules', '.bin', 'attw'),
+      [tarball, '--format', 'ascii', '--no-color', '--no-emoji', ...pick(ATTW_FLAGS, name)],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
   } catch (error) {
     problems.push(`attw: ${String(error.stdout || error.message).trim()}`);
   }
@@ -84,34 +88,42 @@ export async function checkPackage(packed, version) {
   if (!Array.isArray(manifest.keywords) || manifest.keywords.length === 0) problems.push('"keywords" is missing');
   if (!Array.isArray(manifest.files)) problems.push('"files" must list what is published');
   if (!manifest.exports) problems.push('"exports" is missing');
-  if (manifest.exports && !manifest.exports['./package.json']) problems.push('"exports" should expose "./package.json"');
+  if (manifest.exports && !manifest.exports['./package.json'])
+    problems.push('"exports" should expose "./package.json"');
   for (const [subpath, target] of Object.entries(manifest.exports ?? {})) {
     if (target && typeof target === 'object') {
       const keys = Object.keys(target);
       if (keys[0] !== 'types') problems.push(`exports["${subpath}"]: "types" must come first (got ${keys.join(', ')})`);
       if (keys.includes('require') || keys.includes('import')) {
-        problems.push(`exports["${subpath}"]: ESM only: use "default" so that require(esm) resolves too (got ${keys.join(', ')})`);
+        problems.push(
+          `exports["${subpath}"]: ESM only: use "default" so that require(esm) resolves too (got ${keys.join(', ')})`,
+        );
       }
     }
   }
   // One version for all (changesets "fixed"), and internal dependencies pinned to it.
   if (manifest.version !== version) problems.push(`version ${manifest.version} differs from the others (${version})`);
   for (const [dep, range] of Object.entries(manifest.dependencies ?? {})) {
-    if (dep.startsWith('@box-docgen/') && range !== version) problems.push(`dependency ${dep}@${range} should be exactly ${version}`);
+    if (dep.startsWith('@box-docgen/') && range !== version)
+      problems.push(`dependency ${dep}@${range} should be exactly ${version}`);
   }
 
   // A page for users and the licence text the manifest names.
-  if (!files.some((f) => /^README(\.md)?$/i.test(f))) problems.push('no README in the tarball: npm would show an empty page');
-  if (!files.some((f) => /^LICEN[CS]E(\.md|\.txt)?$/i.test(f))) problems.push(`no LICENSE in the tarball although the manifest says ${manifest.license}`);
+  if (!files.some((f) => /^README(\.md)?$/i.test(f)))
+    problems.push('no README in the tarball: npm would show an empty page');
+  if (!files.some((f) => /^LICEN[CS]E(\.md|\.txt)?$/i.test(f)))
+    problems.push(`no LICENSE in the tarball although the manifest says ${manifest.license}`);
 
   // The files: only what users need; every .js with its .d.ts, every .d.ts with its map, and
   // every map's sources in the tarball too.
   const allowed = [...ALWAYS, ...pick(ALLOWED_FILES, name)];
-  for (const file of files) if (!allowed.some((re) => re.test(file))) problems.push(`unexpected file in the tarball: ${file}`);
+  for (const file of files)
+    if (!allowed.some((re) => re.test(file))) problems.push(`unexpected file in the tarball: ${file}`);
   const has = new Set(files);
   for (const file of files) {
     if (file.endsWith('.js') && !has.has(file.replace(/\.js$/, '.d.ts'))) problems.push(`${file} has no .d.ts`);
-    if (file.startsWith('dist/') && file.endsWith('.d.ts') && !has.has(`${file}.map`)) problems.push(`${file} has no declaration map`);
+    if (file.startsWith('dist/') && file.endsWith('.d.ts') && !has.has(`${file}.map`))
+      problems.push(`${file} has no declaration map`);
   }
   const dir = join(root, packed.rel);
   for (const file of files.filter((f) => f.endsWith('.map'))) {
@@ -144,7 +156,9 @@ export async function checkPackages() {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   let failed = false;
   for (const { name, packed, problems } of await checkPackages()) {
-    console.log(`${problems.length ? '✗' : '✓'} ${name}${packed ? `@${packed.version}  (${packed.files.length} files)` : ''}`);
+    console.log(
+      `${problems.length ? '✗' : '✓'} ${name}${packed ? `@${packed.version}  (${packed.files.length} files)` : ''}`,
+    );
     for (const p of problems) console.log(`    ${p.replace(/\n/g, '\n    ')}`);
     failed ||= problems.length > 0;
   }

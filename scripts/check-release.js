@@ -24,13 +24,19 @@ export function checkRelease() {
   const published = all.filter((ws) => !ws.manifest.private);
   const names = published.map((ws) => ws.name);
 
-  if (config.access !== 'public') problems.push(`.changeset/config.json: "access" must be "public" (got ${JSON.stringify(config.access)})`);
+  if (config.access !== 'public')
+    problems.push(`.changeset/config.json: "access" must be "public" (got ${JSON.stringify(config.access)})`);
   const groups = (config.fixed ?? []).filter((group) => names.some((n) => group.some((p) => matches(p, n))));
   if (groups.length !== 1 || !names.every((n) => groups[0].some((p) => matches(p, n)))) {
-    problems.push(`.changeset/config.json: every public package must be in one "fixed" group (packages: ${names.join(', ')}; fixed: ${JSON.stringify(config.fixed)})`);
+    problems.push(
+      `.changeset/config.json: every public package must be in one "fixed" group (packages: ${names.join(', ')}; fixed: ${JSON.stringify(config.fixed)})`,
+    );
   }
   const current = new Set(published.map((ws) => ws.version));
-  if (current.size !== 1) problems.push(`the packages do not share one version: ${published.map((ws) => `${ws.name}@${ws.version}`).join(', ')}`);
+  if (current.size !== 1)
+    problems.push(
+      `the packages do not share one version: ${published.map((ws) => `${ws.name}@${ws.version}`).join(', ')}`,
+    );
 
   // The plan, as changesets computes it (writes only to a temp file).
   const tmp = mkdtempSync(join(tmpdir(), 'box-docgen-release-plan-'));
@@ -67,11 +73,16 @@ export function checkRelease() {
     const missing = names.filter((n) => !releases.some((r) => r.name === n));
     if (missing.length) problems.push(`the plan leaves out ${missing.join(', ')}; the packages are versioned together`);
     const next = new Set(releases.map((r) => r.newVersion));
-    if (next.size !== 1) problems.push(`the plan gives different versions: ${releases.map((r) => `${r.name}@${r.newVersion}`).join(', ')}`);
+    if (next.size !== 1)
+      problems.push(
+        `the plan gives different versions: ${releases.map((r) => `${r.name}@${r.newVersion}`).join(', ')}`,
+      );
   }
   for (const cs of plan.changesets) {
     if (cs.releases.length === 0) continue; // an empty changeset: allowed
-    for (const r of cs.releases) if (!names.includes(r.name)) problems.push(`.changeset/${cs.id}.md names ${r.name}, which is not a public package`);
+    for (const r of cs.releases)
+      if (!names.includes(r.name))
+        problems.push(`.changeset/${cs.id}.md names ${r.name}, which is not a public package`);
     if (!cs.summary?.trim()) problems.push(`.changeset/${cs.id}.md has no description for users`);
   }
   return { problems, plan, releases };
@@ -83,7 +94,9 @@ export function formatPlan({ plan, releases }) {
   const [first] = releases;
   return [
     `release plan: ${plan.changesets.length} changeset(s); every package ${first.oldVersion} → ${first.newVersion}:`,
-    ...releases.map((r) => `  ${r.name}: ${r.oldVersion} → ${r.newVersion} (${r.type}; ${r.changesets.join(', ') || 'fixed group'})`),
+    ...releases.map(
+      (r) => `  ${r.name}: ${r.oldVersion} → ${r.newVersion} (${r.type}; ${r.changesets.join(', ') || 'fixed group'})`,
+    ),
   ].join('\n');
 }
 

@@ -1,6 +1,7 @@
 // `npm run check`: what a contributor runs before pushing. Runs every step even after one
 // fails, so one run lists every problem, then prints a summary and exits non-zero on a failure.
 //   lint            redocly lint with redocly.yaml
+//   code            biome: formatting and lint rules (floating promises, unused code) of the code base
 //   drift           generated files (packages/spec, packages/types) match a fresh generation
 //   breaking        breaking-change gate against packages/spec/released/openapi.json
 //   changesets      every package with changed published files is named by a new changeset
@@ -16,6 +17,7 @@ const extra = process.argv.slice(2);
 
 const steps = [
   { name: 'lint', args: ['run', 'lint'] },
+  { name: 'code', args: ['run', 'lint:code'] },
   { name: 'drift', args: ['run', 'check:drift'] },
   { name: 'breaking', args: ['run', 'check:breaking'] },
   { name: 'changesets', args: ['run', 'check:changesets', ...(extra.length ? ['--', ...extra] : [])] },
@@ -37,7 +39,9 @@ for (const step of steps) {
 
 console.log('\n── summary');
 for (const [name, { status, ms, note }] of results) {
-  console.log(`  ${status === 'ok' ? '✔' : status === 'skipped' ? '-' : '✖'} ${name.padEnd(11)} ${status}${note ? ` (${note})` : ''}${ms ? `  ${(ms / 1000).toFixed(1)} s` : ''}`);
+  console.log(
+    `  ${status === 'ok' ? '✔' : status === 'skipped' ? '-' : '✖'} ${name.padEnd(11)} ${status}${note ? ` (${note})` : ''}${ms ? `  ${(ms / 1000).toFixed(1)} s` : ''}`,
+  );
 }
 const failed = [...results].filter(([, { status }]) => status !== 'ok').map(([name]) => name);
 if (failed.length) {

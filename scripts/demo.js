@@ -35,11 +35,19 @@ try {
   const jobs = await docgen.batches.wait(batch.id, {
     intervalMs: 200,
     timeoutMs: 30_000,
-    onProgress: (p) => console.log(`  ${p.finished}/${p.total} finished (${p.completed} completed, ${p.completedWithError} with errors, ${p.failed} failed, ${p.pending} pending)`),
+    onProgress: (p) =>
+      console.log(
+        `  ${p.finished}/${p.total} finished (${p.completed} completed, ${p.completedWithError} with errors, ${p.failed} failed, ${p.pending} pending)`,
+      ),
   });
   console.log('');
   console.table(
-    jobs.map((job) => ({ job: job.id, status: job.status, output_type: job.output_type, output_file: job.output_file?.id ?? '-' })),
+    jobs.map((job) => ({
+      job: job.id,
+      status: job.status,
+      output_type: job.output_type,
+      output_file: job.output_file?.id ?? '-',
+    })),
   );
 } finally {
   await mock.close();

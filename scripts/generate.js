@@ -42,7 +42,12 @@ export async function renderAll(from = root) {
   const spec = JSON.parse(json);
   // Root types (rootTypes*) give each component a type of its own name.
   const ast = await openapiTS(spec, {
-    alphabetize: false, defaultNonNullable: false, silent: true, rootTypes: true, rootTypesNoSchemaPrefix: true, rootTypesKeepCasing: true,
+    alphabetize: false,
+    defaultNonNullable: false,
+    silent: true,
+    rootTypes: true,
+    rootTypesNoSchemaPrefix: true,
+    rootTypesKeepCasing: true,
   });
   return {
     'packages/spec/openapi.json': json.endsWith('\n') ? json : `${json}\n`,

@@ -39,7 +39,12 @@ export function releaseDry(options = {}) {
 
   const env = cleanEnv({ PATH: `${join(root, 'node_modules', '.bin')}:${process.env.PATH}`, NO_COLOR: '1', CI: '1' });
   const before = Object.fromEntries(published.map((ws) => [ws.name, ws.version]));
-  const versionLog = execFileSync(bin('changeset'), ['version'], { cwd: dir, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const versionLog = execFileSync(bin('changeset'), ['version'], {
+    cwd: dir,
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 
   const out = join(dir, 'tarballs');
   mkdirSync(out);
@@ -55,13 +60,17 @@ export function releaseDry(options = {}) {
       maxBuffer: 64 << 20,
     });
     const [result] = JSON.parse(stdout.slice(stdout.indexOf('[')));
-    const changelog = existsSync(join(pkgDir, 'CHANGELOG.md')) ? readFileSync(join(pkgDir, 'CHANGELOG.md'), 'utf8') : '';
+    const changelog = existsSync(join(pkgDir, 'CHANGELOG.md'))
+      ? readFileSync(join(pkgDir, 'CHANGELOG.md'), 'utf8')
+      : '';
     packages.push({
       name: manifest.name,
       from: before[manifest.name],
       version: manifest.version,
       access: manifest.publishConfig?.access ?? 'restricted',
-      internalDependencies: Object.fromEntries(Object.entries(manifest.dependencies ?? {}).filter(([d]) => d.startsWith('@box-docgen/'))),
+      internalDependencies: Object.fromEntries(
+        Object.entries(manifest.dependencies ?? {}).filter(([d]) => d.startsWith('@box-docgen/')),
+      ),
       tarball: join(out, result.filename),
       size: result.size,
       unpackedSize: result.unpackedSize,
@@ -80,11 +89,19 @@ function readdirMd(dir) {
 export function formatRelease(result) {
   const lines = [`Release rehearsal in ${result.dir} (nothing published, working tree untouched)`, ''];
   for (const p of result.packages) {
-    lines.push(`${p.name}@${p.version}  (from ${p.from}; access ${p.access}; ${p.size} bytes packed, ${p.unpackedSize} unpacked)`);
+    lines.push(
+      `${p.name}@${p.version}  (from ${p.from}; access ${p.access}; ${p.size} bytes packed, ${p.unpackedSize} unpacked)`,
+    );
     lines.push(`  tarball: ${p.tarball}`);
     const deps = Object.entries(p.internalDependencies);
     if (deps.length) lines.push(`  depends on: ${deps.map(([d, r]) => `${d}@${r}`).join(', ')}`);
-    if (p.changelog) lines.push(`  changelog:\n${p.changelog.split('\n').map((l) => `    ${l}`).join('\n')}`);
+    if (p.changelog)
+      lines.push(
+        `  changelog:\n${p.changelog
+          .split('\n')
+          .map((l) => `    ${l}`)
+          .join('\n')}`,
+      );
     lines.push(`  files (${p.files.length}):`, ...p.files.map((f) => `    ${f}`), '');
   }
   lines.push(

@@ -45,7 +45,13 @@ export async function bundle(entry, external = [], alias = {}) {
   });
   const output = result.outputFiles.find((f) => f.path.endsWith('.js'));
   const gzip = (bytes) => gzipSync(bytes, { level: 9 }).length;
-  return { bytes: output.contents.length, gzip: gzip(output.contents), metafile: result.metafile, text: output.text, gzipOf: gzip };
+  return {
+    bytes: output.contents.length,
+    gzip: gzip(output.contents),
+    metafile: result.metafile,
+    text: output.text,
+    gzipOf: gzip,
+  };
 }
 
 /** Where a bundled input came from: a package (with its file) or the app. */
@@ -74,7 +80,11 @@ export async function measureSize() {
   // left as an import), then with the client (openapi-fetch left as an import), then all.
   const appAlone = (await bundle(APP, ['@box-docgen/client/lite'])).gzip;
   const withClient = (await bundle(APP, ['openapi-fetch'])).gzip;
-  const marginalGzip = { '(app)': appAlone, '@box-docgen/client': withClient - appAlone, 'openapi-fetch': app.gzip - withClient };
+  const marginalGzip = {
+    '(app)': appAlone,
+    '@box-docgen/client': withClient - appAlone,
+    'openapi-fetch': app.gzip - withClient,
+  };
   return {
     marginalGzip,
     budget: BUDGET_BYTES,
@@ -115,7 +125,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     ['@box-docgen/client/lite', report.gzip, report.budget],
     ['@box-docgen/client', report.mainEntry.gzip, report.mainEntry.budget],
   ].filter(([, gzip, budget]) => gzip > budget);
-  for (const [entry, gzip, budget] of over) console.error(`\nover budget on ${entry}: ${gzip} bytes gzip > ${budget} bytes (by ${gzip - budget})`);
+  for (const [entry, gzip, budget] of over)
+    console.error(`\nover budget on ${entry}: ${gzip} bytes gzip > ${budget} bytes (by ${gzip - budget})`);
   if (over.length) process.exit(1);
-  console.log(`\nwithin budget (${report.budget - report.gzip} and ${report.mainEntry.budget - report.mainEntry.gzip} bytes to spare)`);
+  console.log(
+    `\nwithin budget (${report.budget - report.gzip} and ${report.mainEntry.budget - report.mainEntry.gzip} bytes to spare)`,
+  );
 }

@@ -5,6 +5,7 @@
 // and box-node-sdk-docgen-app.ts (only the Doc Gen manager, the smallest it can be).
 import { BoxApiError } from 'box-node-sdk/box';
 import type { DocgenManager } from 'box-node-sdk/managers/docgen';
+import type { DocGenJobV2025R0 } from 'box-node-sdk/schemas/v2025R0/docGenJobV2025R0';
 
 const FINISHED = ['completed', 'failed', 'completed_with_error'];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -13,7 +14,11 @@ const out = document.querySelector('#out')!;
 const say = (line: string) => out.append(`${line}\n`);
 
 /** Wires the form to a DocgenManager made from a fetched token. */
-export function app(docgenFor: (token: string) => Pick<DocgenManager, 'createDocgenBatchV2025R0' | 'getDocgenBatchJobByIdV2025R0' | 'getDocgenJobsV2025R0'>) {
+export function app(
+  docgenFor: (
+    token: string,
+  ) => Pick<DocgenManager, 'createDocgenBatchV2025R0' | 'getDocgenBatchJobByIdV2025R0' | 'getDocgenJobsV2025R0'>,
+) {
   document.querySelector('form')!.addEventListener('submit', async (event) => {
     event.preventDefault();
     const data = new FormData(event.target as HTMLFormElement);
@@ -25,9 +30,11 @@ export function app(docgenFor: (token: string) => Pick<DocgenManager, 'createDoc
         inputSource: 'api',
         destinationFolder: { id: String(data.get('folder')), type: 'folder' },
         outputType: 'pdf',
-        documentGenerationData: [{ generatedFileName: String(data.get('name')), userInput: JSON.parse(String(data.get('data'))) }],
+        documentGenerationData: [
+          { generatedFileName: String(data.get('name')), userInput: JSON.parse(String(data.get('data'))) },
+        ],
       });
-      let jobs;
+      let jobs: DocGenJobV2025R0[];
       for (let interval = 1000; ; interval = Math.min(15_000, interval * 1.5)) {
         jobs = [];
         let marker: string | undefined;
@@ -49,7 +56,11 @@ export function app(docgenFor: (token: string) => Pick<DocgenManager, 'createDoc
         marker = page.nextMarker ?? undefined;
       } while (marker);
     } catch (error) {
-      say(error instanceof BoxApiError ? `${error.responseInfo.statusCode} ${error.responseInfo.code}: ${error.message}` : String(error));
+      say(
+        error instanceof BoxApiError
+          ? `${error.responseInfo.statusCode} ${error.responseInfo.code}: ${error.message}`
+          : String(error),
+      );
     }
   });
 }

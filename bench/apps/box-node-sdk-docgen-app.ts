@@ -5,4 +5,6 @@ import { DocgenManager } from 'box-node-sdk/managers/docgen';
 import { NetworkSession } from 'box-node-sdk/networking';
 import { app } from './box-common.js';
 
-app((token) => new DocgenManager({ auth: new BoxDeveloperTokenAuth({ token }), networkSession: new NetworkSession({}) }));
+app(
+  (token) => new DocgenManager({ auth: new BoxDeveloperTokenAuth({ token }), networkSession: new NetworkSession({}) }),
+);

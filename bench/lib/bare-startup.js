@@ -7,11 +7,15 @@ const t1 = performance.now();
 const bench = createBenchServer();
 const url = await bench.listen();
 const t2 = performance.now();
-const response = await fetch(`${url}/2.0/docgen_jobs/${JOB_ID}`, { headers: { 'box-version': '2025.0', authorization: `Bearer ${TOKEN}` } });
+const response = await fetch(`${url}/2.0/docgen_jobs/${JOB_ID}`, {
+  headers: { 'box-version': '2025.0', authorization: `Bearer ${TOKEN}` },
+});
 await response.arrayBuffer();
 const t3 = performance.now();
 bench.server.close();
 bench.server.closeAllConnections();
 if (response.status !== 200) throw new Error(`unexpected status ${response.status}`);
-process.stdout.write(`${JSON.stringify({ import: t1 - t0, start: t2 - t1, firstAnswer: t3 - t2, total: t3 - t0, nodeBoot: t0 })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ import: t1 - t0, start: t2 - t1, firstAnswer: t3 - t2, total: t3 - t0, nodeBoot: t0 })}\n`,
+);
 process.exit(0);

@@ -40,9 +40,17 @@ export function rawFetch(url, { timeout = false } = {}) {
   return {
     name: timeout ? 'fetch-timeout' : 'fetch',
     label: timeout ? 'raw fetch + AbortSignal.timeout' : 'raw fetch',
-    getJob: async (id) => json(await fetch(`${base}/docgen_jobs/${encodeURIComponent(id)}`, { headers: HEADERS, signal: signal() })),
+    getJob: async (id) =>
+      json(await fetch(`${base}/docgen_jobs/${encodeURIComponent(id)}`, { headers: HEADERS, signal: signal() })),
     createBatch: async () =>
-      json(await fetch(`${base}/docgen_batches`, { method: 'POST', headers: postHeaders, body: JSON.stringify(BATCH_BODY), signal: signal() })),
+      json(
+        await fetch(`${base}/docgen_batches`, {
+          method: 'POST',
+          headers: postHeaders,
+          body: JSON.stringify(BATCH_BODY),
+          signal: signal(),
+        }),
+      ),
     async eachJob(onJob) {
       // The hand-written marker loop.
       let marker;
@@ -123,7 +131,12 @@ export function boxSdk(url, { keepAlive = false } = {}) {
   };
 }
 
-export const CONTENDERS = { fetch: rawFetch, 'openapi-fetch': openapiFetch, 'box-docgen': ours, 'box-node-sdk': boxSdk };
+export const CONTENDERS = {
+  fetch: rawFetch,
+  'openapi-fetch': openapiFetch,
+  'box-docgen': ours,
+  'box-node-sdk': boxSdk,
+};
 
 /** box-node-sdk hands back camelCase objects with the wire JSON as `rawData`; the others the wire JSON itself. */
 export const wire = (value) => (value && typeof value === 'object' && 'rawData' in value ? value.rawData : value);

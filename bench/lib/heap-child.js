@@ -9,7 +9,8 @@ import { walk } from './pagination.js';
 const [url, name, totalArg] = process.argv.slice(2);
 const total = Number(totalArg);
 const make = { fetch: rawFetch, 'openapi-fetch': openapiFetch, 'box-docgen': ours, 'box-node-sdk': boxSdk }[name];
-if (!make || typeof globalThis.gc !== 'function') throw new Error('usage: node --expose-gc heap-child.js <url> <contender> <jobs>');
+if (!make || typeof globalThis.gc !== 'function')
+  throw new Error('usage: node --expose-gc heap-child.js <url> <contender> <jobs>');
 
 const contender = make(url);
 // Load everything the walk touches (and open the connection) before the baseline.

@@ -40,11 +40,12 @@ function startMockChild(mode) {
     child.once('message', (message) =>
       resolve({
         url: message.url,
-        close: () => new Promise((done) => {
-          child.removeAllListeners('exit');
-          child.once('exit', done);
-          child.disconnect();
-        }),
+        close: () =>
+          new Promise((done) => {
+            child.removeAllListeners('exit');
+            child.once('exit', done);
+            child.disconnect();
+          }),
       }),
     );
   });
@@ -53,17 +54,24 @@ function startMockChild(mode) {
 async function load(jobUrl, n, concurrency) {
   let bad = 0;
   const run = await timed(() =>
-    drive(async () => {
-      const response = await fetch(jobUrl, { headers: HEADERS });
-      const job = await response.json();
-      if (response.status !== 200 || job.id !== JOB_ID) bad++;
-    }, n, concurrency),
+    drive(
+      async () => {
+        const response = await fetch(jobUrl, { headers: HEADERS });
+        const job = await response.json();
+        if (response.status !== 200 || job.id !== JOB_ID) bad++;
+      },
+      n,
+      concurrency,
+    ),
   );
   assert(bad === 0, `${bad} of ${n} answers were wrong (${jobUrl})`);
   return { rps: n / (run.wallMs / 1000), wallMs: run.wallMs, clientCpuUsPerRequest: run.cpuUs / n };
 }
 
-export async function benchMock(server, { startupRuns = 5, requests = 2000, concurrency = 16, reps = 5, warmup = 200, log = () => {} } = {}) {
+export async function benchMock(
+  server,
+  { startupRuns = 5, requests = 2000, concurrency = 16, reps = 5, warmup = 200, log = () => {} } = {},
+) {
   const startup = { mock: [], static: [], bare: [] };
   for (let i = 0; i < startupRuns; i++) {
     startup.mock.push(await startupOnce(MOCK_STARTUP));
@@ -74,7 +82,11 @@ export async function benchMock(server, { startupRuns = 5, requests = 2000, conc
 
   const stateful = await startMockChild('stateful');
   const fixed = await startMockChild('static');
-  const targets = { mock: `${stateful.url}/docgen_jobs/${JOB_ID}`, static: `${fixed.url}/docgen_jobs/${JOB_ID}`, bare: `${server.url}/2.0/docgen_jobs/${JOB_ID}` };
+  const targets = {
+    mock: `${stateful.url}/docgen_jobs/${JOB_ID}`,
+    static: `${fixed.url}/docgen_jobs/${JOB_ID}`,
+    bare: `${server.url}/2.0/docgen_jobs/${JOB_ID}`,
+  };
   const throughput = { mock: [], static: [], bare: [] };
   try {
     for (const url of Object.values(targets)) await load(url, warmup, concurrency);
@@ -90,12 +102,22 @@ export async function benchMock(server, { startupRuns = 5, requests = 2000, conc
   const m = (runs, key) => median(runs.map((r) => r[key]));
   const result = { startupRuns, requests, concurrency, reps, startup: {}, throughput: {} };
   for (const name of ['mock', 'static', 'bare']) {
-    result.startup[name] = { readyMs: m(startup[name], 'total'), importMs: m(startup[name], 'import'), startMs: m(startup[name], 'start'), firstAnswerMs: m(startup[name], 'firstAnswer'), processMs: m(startup[name], 'process'), runs: startup[name] };
+    result.startup[name] = {
+      readyMs: m(startup[name], 'total'),
+      importMs: m(startup[name], 'import'),
+      startMs: m(startup[name], 'start'),
+      firstAnswerMs: m(startup[name], 'firstAnswer'),
+      processMs: m(startup[name], 'process'),
+      runs: startup[name],
+    };
     result.throughput[name] = { rps: m(throughput[name], 'rps'), runs: throughput[name] };
   }
   result.startup.ratio = result.startup.mock.readyMs / result.startup.bare.readyMs;
   result.throughput.ratio = result.throughput.mock.rps / result.throughput.bare.rps;
   // The stateful default against the static examples: at most 20% slower is the target.
-  result.statefulVsStatic = { startup: result.startup.mock.readyMs / result.startup.static.readyMs, rps: result.throughput.mock.rps / result.throughput.static.rps };
+  result.statefulVsStatic = {
+    startup: result.startup.mock.readyMs / result.startup.static.readyMs,
+    rps: result.throughput.mock.rps / result.throughput.static.rps,
+  };
   return result;
 }

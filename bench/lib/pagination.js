@@ -26,11 +26,16 @@ export async function walk(contender, total) {
 
 function heapRun(url, name, total) {
   return new Promise((resolve, reject) => {
-    const child = fork(HEAP_CHILD, [url, name, String(total)], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(HEAP_CHILD, [url, name, String(total)], {
+      execArgv: ['--expose-gc'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     let result;
     child.once('message', (message) => (result = message));
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 && result ? resolve(result) : reject(new Error(`heap run ${name} ${total} exited with ${code}`))));
+    child.once('exit', (code) =>
+      code === 0 && result ? resolve(result) : reject(new Error(`heap run ${name} ${total} exited with ${code}`)),
+    );
   });
 }
 
@@ -48,7 +53,10 @@ export async function benchPagination(server, { total = 100_000, reps = 5, log =
       await server.ask({ type: 'reset' });
       const run = await timed(() => walk(c, total));
       const stats = await server.ask({ type: 'stats' });
-      assert(stats.counts['GET /docgen_jobs'] === total / 1000 && stats.bad === 0, `${c.label}: ${stats.counts['GET /docgen_jobs']} page requests`);
+      assert(
+        stats.counts['GET /docgen_jobs'] === total / 1000 && stats.bad === 0,
+        `${c.label}: ${stats.counts['GET /docgen_jobs']} page requests`,
+      );
       (samples[c.name] ??= []).push({ wallMs: run.wallMs, cpuMs: run.cpuUs / 1000 });
     }
   }

@@ -56,7 +56,17 @@ function limiter(shape, upstream) {
       stats.last = now;
       req.resume();
       res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(wait) });
-      res.end(JSON.stringify({ type: 'error', status: 429, code: 'too_many_requests', message: 'rate limit', context_info: null, help_url: 'https://developer.box.com/', request_id: 'limit' }));
+      res.end(
+        JSON.stringify({
+          type: 'error',
+          status: 429,
+          code: 'too_many_requests',
+          message: 'rate limit',
+          context_info: null,
+          help_url: 'https://developer.box.com/',
+          request_id: 'limit',
+        }),
+      );
       return;
     }
     const forward = httpRequest(new URL(req.url, upstream), { method: req.method, headers: req.headers }, (answer) => {
@@ -69,7 +79,9 @@ function limiter(shape, upstream) {
     });
     req.pipe(forward);
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, stats, url: `http://127.0.0.1:${server.address().port}` })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ server, stats, url: `http://127.0.0.1:${server.address().port}` })),
+  );
 }
 
 /**
@@ -95,11 +107,33 @@ export async function benchRateLimit({ rows = 3000, batchSize = 10, log = () => 
         try {
           const rate = shape.rps ?? shape.limit / (shape.windowMs / 1000);
           const args = [
-            CLI, 'generate', '--template', '1502867340', '--folder', '290044817', '--data', data, '--name', '{order.id} {vendor.company}',
-            '--output-type', 'pdf', '--batch-size', String(batchSize), '--state', join(work, `${name}-${known}.ledger.jsonl`), '--quiet', '--json', '--no-check',
-            '--max-retries', '20', ...(known ? ['--max-rate', String(rate)] : []),
+            CLI,
+            'generate',
+            '--template',
+            '1502867340',
+            '--folder',
+            '290044817',
+            '--data',
+            data,
+            '--name',
+            '{order.id} {vendor.company}',
+            '--output-type',
+            'pdf',
+            '--batch-size',
+            String(batchSize),
+            '--state',
+            join(work, `${name}-${known}.ledger.jsonl`),
+            '--quiet',
+            '--json',
+            '--no-check',
+            '--max-retries',
+            '20',
+            ...(known ? ['--max-rate', String(rate)] : []),
           ];
-          const result = await run(args, { BOX_DEVELOPER_TOKEN: 'bench-token-0123456789', BOX_DOCGEN_BASE_URL: limit.url });
+          const result = await run(args, {
+            BOX_DEVELOPER_TOKEN: 'bench-token-0123456789',
+            BOX_DOCGEN_BASE_URL: limit.url,
+          });
           const { stats } = limit;
           const posts = (await mock.requests()).filter((r) => r.method === 'POST');
           const names = posts.flatMap((r) => r.body.document_generation_data.map((d) => d.generated_file_name));
@@ -116,7 +150,9 @@ export async function benchRateLimit({ rows = 3000, batchSize = 10, log = () => 
             shareRefused: stats.refused / (stats.accepted + stats.refused),
             rowsOnce: names.length === rows && new Set(names).size === rows,
           };
-          log(`  ${name}${known ? ' --max-rate' : ''}: ${stats.accepted} accepted, ${stats.refused} refused in ${((stats.last - stats.first) / 1000).toFixed(1)} s`);
+          log(
+            `  ${name}${known ? ' --max-rate' : ''}: ${stats.accepted} accepted, ${stats.refused} refused in ${((stats.last - stats.first) / 1000).toFixed(1)} s`,
+          );
         } finally {
           await new Promise((resolve) => limit.server.close(resolve));
           await mock.close();

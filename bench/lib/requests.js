@@ -11,7 +11,14 @@ import { assert, drive, median, timed } from './util.js';
 
 export const CONCURRENCY = 16;
 
-const CONTENDERS = [rawFetch, (url) => rawFetch(url, { timeout: true }), openapiFetch, ours, boxSdk, (url) => boxSdk(url, { keepAlive: true })];
+const CONTENDERS = [
+  rawFetch,
+  (url) => rawFetch(url, { timeout: true }),
+  openapiFetch,
+  ours,
+  boxSdk,
+  (url) => boxSdk(url, { keepAlive: true }),
+];
 
 async function verify(server, contender) {
   await server.ask({ type: 'reset' });
@@ -23,7 +30,11 @@ async function verify(server, contender) {
   const stats = await server.ask({ type: 'stats' });
   deepStrictEqual(stats.lastBatchBody, BATCH_BODY, `${contender.label}: the batch body the server received`);
   assert(stats.bad === 0, `${contender.label}: ${stats.bad} request(s) refused (headers or body)`);
-  deepStrictEqual(stats.counts, { 'GET /docgen_jobs/{id}': 1, 'POST /docgen_batches': 1 }, `${contender.label}: requests sent`);
+  deepStrictEqual(
+    stats.counts,
+    { 'GET /docgen_jobs/{id}': 1, 'POST /docgen_batches': 1 },
+    `${contender.label}: requests sent`,
+  );
 }
 
 const OPS = {
@@ -44,7 +55,10 @@ const OPS = {
  * cannot move its median much: runs of 800 concurrent requests took 50 ms, and the same client's
  * ratio then moved between 1.07× and 1.30× from one bench to the next.
  */
-export async function benchRequests(server, { sequential = 1000, concurrent = 4000, reps = 12, warmupReps = 1, log = () => {} } = {}) {
+export async function benchRequests(
+  server,
+  { sequential = 1000, concurrent = 4000, reps = 12, warmupReps = 1, log = () => {} } = {},
+) {
   const contenders = CONTENDERS.map((make) => make(server.url));
   for (const c of contenders) await verify(server, c);
   log(`  verified: ${contenders.map((c) => c.label).join(', ')} each got the right job, batch and request body`);
@@ -66,7 +80,12 @@ export async function benchRequests(server, { sequential = 1000, concurrent = 40
         const stats = await server.ask({ type: 'stats' });
         const sent = Object.values(stats.counts).reduce((a, b) => a + b, 0);
         assert(stats.bad === 0 && sent === kase.n, `${c.label} ${key}: ${sent} requests, ${stats.bad} refused`);
-        if (rep >= 0) (samples[key][c.name] ??= []).push({ wallUs: (run.wallMs * 1000) / kase.n, cpuUs: run.cpuUs / kase.n, connections: stats.connections });
+        if (rep >= 0)
+          (samples[key][c.name] ??= []).push({
+            wallUs: (run.wallMs * 1000) / kase.n,
+            cpuUs: run.cpuUs / kase.n,
+            connections: stats.connections,
+          });
       }
     }
     log(rep < 0 ? '  warm-up repetition done' : `  repetition ${rep + 1}/${reps} done`);
@@ -76,7 +95,10 @@ export async function benchRequests(server, { sequential = 1000, concurrent = 40
   for (const c of contenders) result.contenders[c.name] = c.label;
   for (const [key, byClient] of Object.entries(samples)) {
     const n = key.includes('sequential') ? sequential : concurrent;
-    const base = { wallUs: median(byClient.fetch.map((s) => s.wallUs)), cpuUs: median(byClient.fetch.map((s) => s.cpuUs)) };
+    const base = {
+      wallUs: median(byClient.fetch.map((s) => s.wallUs)),
+      cpuUs: median(byClient.fetch.map((s) => s.cpuUs)),
+    };
     result.cases[key] = {};
     for (const { name } of contenders) {
       const runs = byClient[name];

@@ -36,7 +36,11 @@ function syntheticBox() {
       }
     });
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, seen, url: `http://127.0.0.1:${server.address().port}/2.0` })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ server, seen, url: `http://127.0.0.1:${server.address().port}/2.0` }),
+    ),
+  );
 }
 
 export async function benchScale({ sizes = [10_000, 1_000_000], limitS = 300, log = () => {} } = {}) {
@@ -50,16 +54,51 @@ export async function benchScale({ sizes = [10_000, 1_000_000], limitS = 300, lo
       const out = join(work, `measure-${rows}.json`);
       try {
         const started = Date.now();
-        const result = await run([
-          '--import', MEASURE, CLI, 'generate', '--template', '1502867340', '--folder', '290044817', '--data', data,
-          '--name', '{order.id} {vendor.company}', '--output-type', 'pdf', '--batch-size', String(BATCH_SIZE),
-          '--state', join(work, `ledger-${rows}.jsonl`), '--max-rate', '100000', '--quiet', '--json', '--no-check',
-        ], { BOX_DEVELOPER_TOKEN: 'bench-token-0123456789', BOX_DOCGEN_BASE_URL: box.url, BOX_DOCGEN_MEASURE_OUT: out }, limitS);
+        const result = await run(
+          [
+            '--import',
+            MEASURE,
+            CLI,
+            'generate',
+            '--template',
+            '1502867340',
+            '--folder',
+            '290044817',
+            '--data',
+            data,
+            '--name',
+            '{order.id} {vendor.company}',
+            '--output-type',
+            'pdf',
+            '--batch-size',
+            String(BATCH_SIZE),
+            '--state',
+            join(work, `ledger-${rows}.jsonl`),
+            '--max-rate',
+            '100000',
+            '--quiet',
+            '--json',
+            '--no-check',
+          ],
+          { BOX_DEVELOPER_TOKEN: 'bench-token-0123456789', BOX_DOCGEN_BASE_URL: box.url, BOX_DOCGEN_MEASURE_OUT: out },
+          limitS,
+        );
         const seconds = (Date.now() - started) / 1000;
         const done = result.code === 0 && box.seen.rows === rows;
         const m = done ? JSON.parse(readFileSync(out, 'utf8')) : {};
-        runs.push({ rows, done, seconds, posts: box.seen.posts, postsPerS: box.seen.posts / seconds, cpuUsPerRow: done ? m.cpuUs / rows : NaN, cores: done ? m.cpuUs / 1e6 / seconds : NaN, maxRss: m.maxRss });
-        log(`  ${rows} rows: ${done ? `${seconds.toFixed(1)} s` : `not completed (${result.signal ?? `exit ${result.code}`})`}`);
+        runs.push({
+          rows,
+          done,
+          seconds,
+          posts: box.seen.posts,
+          postsPerS: box.seen.posts / seconds,
+          cpuUsPerRow: done ? m.cpuUs / rows : NaN,
+          cores: done ? m.cpuUs / 1e6 / seconds : NaN,
+          maxRss: m.maxRss,
+        });
+        log(
+          `  ${rows} rows: ${done ? `${seconds.toFixed(1)} s` : `not completed (${result.signal ?? `exit ${result.code}`})`}`,
+        );
       } finally {
         await new Promise((resolve) => box.server.close(resolve));
         rmSync(data, { force: true });
@@ -69,5 +108,10 @@ export async function benchScale({ sizes = [10_000, 1_000_000], limitS = 300, lo
     rmSync(work, { recursive: true, force: true });
   }
   const [small, large] = [runs[0], runs.at(-1)];
-  return { batchSize: BATCH_SIZE, runs, rssRatio: large.maxRss / small.maxRss, cpuPerRowRatio: large.cpuUsPerRow / small.cpuUsPerRow };
+  return {
+    batchSize: BATCH_SIZE,
+    runs,
+    rssRatio: large.maxRss / small.maxRss,
+    cpuPerRowRatio: large.cpuUsPerRow / small.cpuUsPerRow,
+  };
 }

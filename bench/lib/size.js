@@ -39,14 +39,25 @@ async function measure(entry, alias) {
  * the app bundled again with both replaced by empty stand-ins (bench/apps/stubs), subtracted.
  */
 async function tableCost(lite) {
-  const alias = { '@box-docgen/types/endpoints': './bench/apps/stubs/endpoints.js', '@box-docgen/types/check': './bench/apps/stubs/check.js' };
+  const alias = {
+    '@box-docgen/types/endpoints': './bench/apps/stubs/endpoints.js',
+    '@box-docgen/types/check': './bench/apps/stubs/check.js',
+  };
   const without = await measure(APPS['box-docgen'].entry, alias);
-  return { minified: lite.minified - without.minified, gzip: lite.gzip - without.gzip, share: (lite.gzip - without.gzip) / lite.gzip };
+  return {
+    minified: lite.minified - without.minified,
+    gzip: lite.gzip - without.gzip,
+    share: (lite.gzip - without.gzip) / lite.gzip,
+  };
 }
 
 export async function benchSize({ log = () => {} } = {}) {
-  const result = { options: 'esbuild --bundle --minify --platform=browser --format=esm --target=es2022, gzip -9', apps: {} };
-  for (const [name, app] of Object.entries(APPS)) result.apps[name] = { ...app, ...(await measure(app.entry, app.alias)) };
+  const result = {
+    options: 'esbuild --bundle --minify --platform=browser --format=esm --target=es2022, gzip -9',
+    apps: {},
+  };
+  for (const [name, app] of Object.entries(APPS))
+    result.apps[name] = { ...app, ...(await measure(app.entry, app.alias)) };
   result.table = await tableCost(result.apps['box-docgen']);
   await stop(); // esbuild's service process: not left running beside the timed sections
   const base = result.apps['openapi-fetch'].gzip;

@@ -20,15 +20,17 @@ export async function startServer() {
     url,
     pid: child.pid,
     /** One control message at a time (the server answers in order). */
-    ask: (message) => new Promise((resolve) => {
-      queue.push(resolve);
-      child.send(message);
-    }),
-    close: () => new Promise((resolve) => {
-      child.removeAllListeners('exit');
-      child.once('exit', resolve);
-      child.disconnect();
-    }),
+    ask: (message) =>
+      new Promise((resolve) => {
+        queue.push(resolve);
+        child.send(message);
+      }),
+    close: () =>
+      new Promise((resolve) => {
+        child.removeAllListeners('exit');
+        child.once('exit', resolve);
+        child.disconnect();
+      }),
   };
 }
 

@@ -13,7 +13,7 @@ const FINISHED = new Set(['completed', 'failed', 'completed_with_error']);
 
 async function naive(docgen) {
   const page = await docgen.batches.listJobs(WAIT_BATCH_ID, { limit: 1000 });
-  let jobs = page.entries;
+  const jobs = page.entries;
   let rounds = 1;
   let unfinished = jobs.filter((job) => !FINISHED.has(job.status));
   while (unfinished.length && rounds < 100) {
@@ -34,20 +34,31 @@ export async function benchWaiting(server, { log = () => {} } = {}) {
   let rounds = 0;
   const waited = await timed(() => docgen.batches.wait(WAIT_BATCH_ID, { intervalMs: 1, onProgress: () => rounds++ }));
   const waitStats = await server.ask({ type: 'stats' });
-  assert(waited.value.length === WAIT_JOBS && waited.value.every((job) => job.status === 'completed'), 'batches.wait returned every job finished');
+  assert(
+    waited.value.length === WAIT_JOBS && waited.value.every((job) => job.status === 'completed'),
+    'batches.wait returned every job finished',
+  );
   assert(waitStats.bad === 0 && rounds === WAIT_ROUNDS, `batches.wait took ${rounds} rounds`);
 
   await server.ask({ type: 'reset' });
   const polled = await timed(() => naive(docgen));
   const naiveStats = await server.ask({ type: 'stats' });
-  assert(naiveStats.bad === 0 && polled.value.rounds === WAIT_ROUNDS, `the naive loop took ${polled.value.rounds} rounds`);
+  assert(
+    naiveStats.bad === 0 && polled.value.rounds === WAIT_ROUNDS,
+    `the naive loop took ${polled.value.rounds} rounds`,
+  );
   log(`  batches.wait: ${calls(waitStats.counts)} calls; per-job polling: ${calls(naiveStats.counts)} calls`);
 
   return {
     jobs: WAIT_JOBS,
     rounds: WAIT_ROUNDS,
     batchesWait: { calls: calls(waitStats.counts), byRoute: waitStats.counts, wallMs: waited.wallMs, rounds },
-    naive: { calls: calls(naiveStats.counts), byRoute: naiveStats.counts, wallMs: polled.wallMs, rounds: polled.value.rounds },
+    naive: {
+      calls: calls(naiveStats.counts),
+      byRoute: naiveStats.counts,
+      wallMs: polled.wallMs,
+      rounds: polled.value.rounds,
+    },
     ratio: calls(waitStats.counts) / calls(naiveStats.counts),
   };
 }

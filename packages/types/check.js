@@ -29,14 +29,16 @@ export function check(rule, value, field = '') {
   if (value < minimum) return at(`must be at least ${minimum}`);
   if (value > maximum) return at(`must be at most ${maximum}`);
   if (Array.isArray(value)) {
-    if (value.length < minItems) return at(minItems === 1 ? 'must not be empty' : `must have at least ${minItems} entries`);
+    if (value.length < minItems)
+      return at(minItems === 1 ? 'must not be empty' : `must have at least ${minItems} entries`);
     for (let i = 0; rule.items && i < value.length; i++) {
       const found = check(rule.items, value[i], `${field}[${i}]`);
       if (found) return found;
     }
   } else if (TYPES.object(value)) {
     const inner = (key) => (field ? `${field}.${key}` : key);
-    for (const key of rule.required ?? []) if (value[key] === undefined) return { field: inner(key), problem: 'is required' };
+    for (const key of rule.required ?? [])
+      if (value[key] === undefined) return { field: inner(key), problem: 'is required' };
     for (const key in rule.properties) {
       const found = value[key] === undefined ? undefined : check(rule.properties[key], value[key], inner(key));
       if (found) return found;

@@ -25,7 +25,10 @@ const camel = (name) => name.replace(/_(\w)/g, (_, c) => c.toUpperCase());
 function resolver(spec) {
   const resolve = (node) => {
     while (node && typeof node.$ref === 'string') {
-      node = node.$ref.slice(2).split('/').reduce((at, key) => at?.[key.replaceAll('~1', '/').replaceAll('~0', '~')], spec);
+      node = node.$ref
+        .slice(2)
+        .split('/')
+        .reduce((at, key) => at?.[key.replaceAll('~1', '/').replaceAll('~0', '~')], spec);
     }
     return node;
   };
@@ -34,7 +37,17 @@ function resolver(spec) {
 
 /** Keywords packages/types/check.js enforces; the others below say nothing it could check. */
 const CHECKED = ['type', 'enum', 'const', 'minimum', 'maximum', 'minItems', 'required', 'properties', 'items', 'allOf'];
-const IGNORED = ['$ref', 'description', 'examples', 'example', 'format', 'title', 'additionalProperties', 'nullable', 'deprecated'];
+const IGNORED = [
+  '$ref',
+  'description',
+  'examples',
+  'example',
+  'format',
+  'title',
+  'additionalProperties',
+  'nullable',
+  'deprecated',
+];
 
 /**
  * The part of a JSON schema the client enforces: type, enum, bounds, required properties and
@@ -44,13 +57,20 @@ const IGNORED = ['$ref', 'description', 'examples', 'example', 'format', 'title'
 function ruleOf(schema, resolve, where, problems) {
   const s = resolve(schema);
   for (const key of Object.keys(s)) {
-    if (!CHECKED.includes(key) && !IGNORED.includes(key)) problems.push(`${where}: packages/types/check.js cannot check \`${key}\`; teach it, or leave the keyword out of request schemas`);
+    if (!CHECKED.includes(key) && !IGNORED.includes(key))
+      problems.push(
+        `${where}: packages/types/check.js cannot check \`${key}\`; teach it, or leave the keyword out of request schemas`,
+      );
   }
   const parts = (s.allOf ?? []).map((part) => ruleOf(part, resolve, where, problems));
   const rule = Object.assign({}, ...parts);
-  if (parts.some((part) => part.properties)) rule.properties = Object.assign({}, ...parts.map((part) => part.properties));
+  if (parts.some((part) => part.properties))
+    rule.properties = Object.assign({}, ...parts.map((part) => part.properties));
   for (const type of [s.type ?? []].flat()) {
-    if (!CHECKED_TYPES.includes(type)) problems.push(`${where}: packages/types/check.js cannot check the type \`${type}\`; teach it (TYPES), or use another type`);
+    if (!CHECKED_TYPES.includes(type))
+      problems.push(
+        `${where}: packages/types/check.js cannot check the type \`${type}\`; teach it (TYPES), or use another type`,
+      );
   }
   // An enum says the type already.
   if (s.type && !s.enum && s.const === undefined) rule.type = s.type;
@@ -59,7 +79,10 @@ function ruleOf(schema, resolve, where, problems) {
   for (const bound of ['minimum', 'maximum', 'minItems']) if (s[bound] !== undefined) rule[bound] = s[bound];
   if (s.required?.length) rule.required = [...new Set([...(rule.required ?? []), ...s.required])];
   if (s.properties) {
-    const own = Object.entries(s.properties).map(([key, value]) => [key, ruleOf(value, resolve, `${where}.${key}`, problems)]);
+    const own = Object.entries(s.properties).map(([key, value]) => [
+      key,
+      ruleOf(value, resolve, `${where}.${key}`, problems),
+    ]);
     rule.properties = { ...rule.properties, ...Object.fromEntries(own) };
   }
   if (s.items) rule.items = ruleOf(s.items, resolve, `${where}[]`, problems);
@@ -97,34 +120,51 @@ export function splitTable(spec) {
       }
       const sdk = op['x-box-docgen'];
       if (!(sdk?.resource || sdk?.entry) || !sdk?.method || (sdk.resource && sdk.entry)) {
-        problems.push(`${id} (${where}) does not say what the SDK calls it: add \`x-box-docgen: { resource: <resource>, method: <method> }\` to it under openapi/paths/ (or, for an operation outside Doc Gen, \`{ entry: <client entry>, method: <method> }\`)`);
+        problems.push(
+          `${id} (${where}) does not say what the SDK calls it: add \`x-box-docgen: { resource: <resource>, method: <method> }\` to it under openapi/paths/ (or, for an operation outside Doc Gen, \`{ entry: <client entry>, method: <method> }\`)`,
+        );
         continue;
       }
       const helper = !!sdk.entry;
       const name = helper ? `@box-docgen/client/${sdk.entry} ${sdk.method}` : `${sdk.resource}.${sdk.method}`;
-      if (names.has(name)) problems.push(`${id} and ${names.get(name)} are both ${name}: give one of them another x-box-docgen method`);
-      if (OURS[sdk.method]) problems.push(`${id} is named ${name}, but \`${sdk.method}\` is ${OURS[sdk.method]}: choose another x-box-docgen method`);
+      if (names.has(name))
+        problems.push(`${id} and ${names.get(name)} are both ${name}: give one of them another x-box-docgen method`);
+      if (OURS[sdk.method])
+        problems.push(
+          `${id} is named ${name}, but \`${sdk.method}\` is ${OURS[sdk.method]}: choose another x-box-docgen method`,
+        );
       names.set(name, id);
 
       const params = [...(item.parameters ?? []), ...(op.parameters ?? [])].map(resolve);
       const versioned = takesVersion(params);
       // The resources send box-version to every operation (raw cannot tell them apart).
-      if (!helper && !versioned) problems.push(`${id}: a Doc Gen operation must take the box-version header (a $ref to components/parameters/BoxVersion.yaml)`);
+      if (!helper && !versioned)
+        problems.push(
+          `${id}: a Doc Gen operation must take the box-version header (a $ref to components/parameters/BoxVersion.yaml)`,
+        );
       const server = op.servers?.[0]?.url;
       const pathParams = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
       for (const p of pathParams) {
-        if (!params.some((q) => q.in === 'path' && q.name === p)) problems.push(`${id}: the path parameter {${p}} is not declared in its parameters`);
+        if (!params.some((q) => q.in === 'path' && q.name === p))
+          problems.push(`${id}: the path parameter {${p}} is not declared in its parameters`);
       }
       const queryParams = params.filter((p) => p.in === 'query');
       for (const p of queryParams) {
         const type = resolve(p.schema ?? {}).type;
-        if (!['string', 'integer', 'number', 'boolean'].includes(type)) problems.push(`${id}: the query parameter ${p.name} is not a string, number or boolean; the client encodes only those`);
+        if (!['string', 'integer', 'number', 'boolean'].includes(type))
+          problems.push(
+            `${id}: the query parameter ${p.name} is not a string, number or boolean; the client encodes only those`,
+          );
       }
       const query = queryParams.length
         ? {
             type: 'object',
-            ...(queryParams.some((p) => p.required) && { required: queryParams.filter((p) => p.required).map((p) => p.name) }),
-            properties: Object.fromEntries(queryParams.map((p) => [p.name, ruleOf(p.schema ?? {}, resolve, `${id} query ${p.name}`, problems)])),
+            ...(queryParams.some((p) => p.required) && {
+              required: queryParams.filter((p) => p.required).map((p) => p.name),
+            }),
+            properties: Object.fromEntries(
+              queryParams.map((p) => [p.name, ruleOf(p.schema ?? {}, resolve, `${id} query ${p.name}`, problems)]),
+            ),
           }
         : null;
 
@@ -134,26 +174,60 @@ export function splitTable(spec) {
         const types = Object.keys(requestBody.content ?? {});
         // Helpers may send a form (the token endpoint takes one); the resources send JSON only.
         const sendable = helper ? /json|x-www-form-urlencoded/ : /json/;
-        if (types.length !== 1 || !sendable.test(types[0])) problems.push(`${id}: the client sends one ${helper ? 'JSON or form' : 'JSON'} body; this request body has ${types.join(', ') || 'no content'}`);
-        else body = { mediaType: types[0], required: !!requestBody.required, schema: ruleOf(requestBody.content[types[0]].schema ?? {}, resolve, `${id} body`, problems) };
+        if (types.length !== 1 || !sendable.test(types[0]))
+          problems.push(
+            `${id}: the client sends one ${helper ? 'JSON or form' : 'JSON'} body; this request body has ${types.join(', ') || 'no content'}`,
+          );
+        else
+          body = {
+            mediaType: types[0],
+            required: !!requestBody.required,
+            schema: ruleOf(requestBody.content[types[0]].schema ?? {}, resolve, `${id} body`, problems),
+          };
       }
 
-      const success = Object.keys(op.responses ?? {}).filter((s) => /^2\d\d$/.test(s)).map(Number).sort((a, b) => a - b);
+      const success = Object.keys(op.responses ?? {})
+        .filter((s) => /^2\d\d$/.test(s))
+        .map(Number)
+        .sort((a, b) => a - b);
       if (!success.length) problems.push(`${id}: no 2xx response, so the client cannot tell success`);
       for (const status of success) {
         const content = resolve(op.responses[status]).content ?? {};
         // A helper reads its answer itself (a download streams bytes).
-        if (!helper && Object.keys(content).some((type) => !/json/.test(type))) problems.push(`${id}: the ${status} answer is not JSON; the client reads JSON bodies only`);
+        if (!helper && Object.keys(content).some((type) => !/json/.test(type)))
+          problems.push(`${id}: the ${status} answer is not JSON; the client reads JSON bodies only`);
       }
       const answer = resolve(resolve(op.responses?.[success[0]])?.content?.['application/json']?.schema);
       const answers = answer ? [answer, ...(answer.allOf ?? []).map(resolve)] : [];
-      const paged = !!(query?.properties.marker && query.properties.limit && answers.some((a) => a.properties?.entries));
+      const paged = !!(
+        query?.properties.marker &&
+        query.properties.limit &&
+        answers.some((a) => a.properties?.entries)
+      );
 
       // Parts an operation lacks are left out rather than null, which keeps the table short.
-      const entry = { method, path, pathParams, ...(query && { query }), ...(body && { body }), success, ...(paged && { paged }) };
-      if (helper) helpers[id] = { entry: sdk.entry, name: sdk.method, ...entry, ...(versioned && { versioned }), ...(server && { server }) };
+      const entry = {
+        method,
+        path,
+        pathParams,
+        ...(query && { query }),
+        ...(body && { body }),
+        success,
+        ...(paged && { paged }),
+      };
+      if (helper)
+        helpers[id] = {
+          entry: sdk.entry,
+          name: sdk.method,
+          ...entry,
+          ...(versioned && { versioned }),
+          ...(server && { server }),
+        };
       else table[id] = { resource: sdk.resource, name: sdk.method, ...entry };
-      if (!helper && server) problems.push(`${id}: a Doc Gen operation is served from the spec's server; only operations outside Doc Gen (x-box-docgen.entry) may name their own`);
+      if (!helper && server)
+        problems.push(
+          `${id}: a Doc Gen operation is served from the spec's server; only operations outside Doc Gen (x-box-docgen.entry) may name their own`,
+        );
     }
   }
   if (problems.length) throw new TableError(`the spec's operation table cannot be built:\n  ${problems.join('\n  ')}`);
@@ -164,7 +238,8 @@ export function splitTable(spec) {
 export function specConstants(spec) {
   const version = spec.components?.parameters?.BoxVersion?.schema?.enum;
   const server = spec.servers?.[0]?.url;
-  if (version?.length !== 1 || !server) throw new TableError('the spec must fix one box-version value (components.parameters.BoxVersion) and a server URL');
+  if (version?.length !== 1 || !server)
+    throw new TableError('the spec must fix one box-version value (components.parameters.BoxVersion) and a server URL');
   return { BOX_VERSION: version[0], BASE_URL: server };
 }
 
@@ -202,16 +277,24 @@ export function renderEndpointsDts(spec, header) {
     const op = spec.paths[path][method.toLowerCase()];
     return `${op.summary}. \`${method} ${path}\`${op.description ? `\n     *\n     * ${op.description.trim().replace(/\n+/g, ' ')}` : ''}`;
   };
-  const resources = [...byResource].map(([resource, entries]) =>
-    `  ${resource}: {\n${entries.map(([id, ep]) => `    /**\n     * ${summary(id)}\n     */\n    ${ep.name}: ${JSON.stringify(id)};`).join('\n')}\n  };`).join('\n');
-  const pathArgs = [...ops, ...Object.entries(helpers)].map(([id, ep]) =>
-    `  ${id}: [${ep.pathParams.map((p) => `${camel(p)}: operations[${JSON.stringify(id)}]['parameters']['path'][${JSON.stringify(p)}]`).join(', ')}];`).join('\n');
+  const resources = [...byResource]
+    .map(
+      ([resource, entries]) =>
+        `  ${resource}: {\n${entries.map(([id, ep]) => `    /**\n     * ${summary(id)}\n     */\n    ${ep.name}: ${JSON.stringify(id)};`).join('\n')}\n  };`,
+    )
+    .join('\n');
+  const pathArgs = [...ops, ...Object.entries(helpers)]
+    .map(
+      ([id, ep]) =>
+        `  ${id}: [${ep.pathParams.map((p) => `${camel(p)}: operations[${JSON.stringify(id)}]['parameters']['path'][${JSON.stringify(p)}]`).join(', ')}];`,
+    )
+    .join('\n');
   return `${header}import type { operations } from './openapi.js';
 
 ${doc('The value of the `box-version` header every Doc Gen operation requires.')}
 export declare const BOX_VERSION: ${JSON.stringify(BOX_VERSION)};
 
-${doc('The API\'s server, where every path below starts (unless the operation names its own `server`).')}
+${doc("The API's server, where every path below starts (unless the operation names its own `server`).")}
 export declare const BASE_URL: ${JSON.stringify(BASE_URL)};
 
 /**

@@ -31,7 +31,10 @@ function fail(name, all) {
 
 async function packOne(ws) {
   assertBuilt(ws);
-  const key = hash(ws.rel, listFiles(ws.dir).map((f) => [relative(ws.dir, f), hash(readFileSync(f))]));
+  const key = hash(
+    ws.rel,
+    listFiles(ws.dir).map((f) => [relative(ws.dir, f), hash(readFileSync(f))]),
+  );
   const prefix = `pack-${ws.name.replace(/^@/, '').replace(/\//g, '-')}`;
   const dir = await cachedDir(prefix, key, (out) => {
     const stdout = execFileSync('npm', ['pack', '--json', '--pack-destination', out, '--workspace', ws.rel], {

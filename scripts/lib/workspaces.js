@@ -11,13 +11,17 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
  */
 export function workspaces(cwd = root) {
   const { workspaces: globs = [] } = JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8'));
-  const patterns = Array.isArray(globs) ? globs : globs.packages ?? [];
+  const patterns = Array.isArray(globs) ? globs : (globs.packages ?? []);
   return patterns
     .flatMap((pattern) => {
       const clean = join(cwd, pattern.replace(/\/$/, ''));
       if (!clean.endsWith('/*')) return [clean];
       const parent = clean.slice(0, -2);
-      return existsSync(parent) ? readdirSync(parent).map((name) => join(parent, name)).filter((dir) => statSync(dir).isDirectory()) : [];
+      return existsSync(parent)
+        ? readdirSync(parent)
+            .map((name) => join(parent, name))
+            .filter((dir) => statSync(dir).isDirectory())
+        : [];
     })
     .filter((dir) => existsSync(join(dir, 'package.json')))
     .map((dir) => {
@@ -60,7 +64,9 @@ export function assertBuilt(ws) {
     throw new Error(`${ws.name}: ${ws.rel}/dist is missing. Fix: run \`npm run build\` first.`);
   }
   // tsc -b leaves an output alone when its text is unchanged, but always stamps its .tsbuildinfo.
-  const stamps = readdirSync(ws.dir).filter((f) => f.endsWith('.tsbuildinfo')).map((f) => join(ws.dir, f));
+  const stamps = readdirSync(ws.dir)
+    .filter((f) => f.endsWith('.tsbuildinfo'))
+    .map((f) => join(ws.dir, f));
   if (newest(listFiles(src)) > Math.max(newest(distFiles), newest(stamps))) {
     throw new Error(`${ws.name}: ${ws.rel}/src is newer than ${ws.rel}/dist. Fix: run \`npm run build\` first.`);
   }
@@ -69,7 +75,8 @@ export function assertBuilt(ws) {
 // What `npm run` exports about this repo (npm_package_*, npm_lifecycle_*, npm_config_local_prefix,
 // the repo's .npmrc, …) must not leak into an npm or runtime started in a temp folder; how to
 // reach the registry must.
-const KEEP_NPM_CONFIG = /^npm_config_(registry|cache|userconfig|globalconfig|cafile|ca|cert|key|proxy|https_proxy|noproxy|strict_ssl|prefer_offline|offline)$/;
+const KEEP_NPM_CONFIG =
+  /^npm_config_(registry|cache|userconfig|globalconfig|cafile|ca|cert|key|proxy|https_proxy|noproxy|strict_ssl|prefer_offline|offline)$/;
 
 /** process.env without what `npm run` added, for commands run outside the repo. */
 export function cleanEnv(extra = {}) {

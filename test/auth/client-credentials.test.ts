@@ -21,7 +21,13 @@ describe('clientCredentials', () => {
     expect(request!.headers['content-type']).toBe('application/x-www-form-urlencoded');
     expect(request!.headers.authorization).toBeUndefined();
     expect(request!.headers['box-version']).toBeUndefined();
-    expect(request!.form).toEqual({ grant_type: 'client_credentials', client_id: 'client-abc', client_secret: SECRET, box_subject_type: 'enterprise', box_subject_id: '738291' });
+    expect(request!.form).toEqual({
+      grant_type: 'client_credentials',
+      client_id: 'client-abc',
+      client_secret: SECRET,
+      box_subject_type: 'enterprise',
+      box_subject_id: '738291',
+    });
   });
 
   it('acts as a user with userId', async () => {
@@ -33,7 +39,9 @@ describe('clientCredentials', () => {
   it('refuses both or neither subject, and empty credentials, before any request', () => {
     expect(() => clientCredentials({ ...creds } as never)).toThrow(/exactly one of enterpriseId and userId/);
     expect(() => clientCredentials({ ...creds, enterpriseId: '1', userId: '2' } as never)).toThrow(DocGenAuthError);
-    expect(() => clientCredentials({ clientId: 'x', clientSecret: '', enterpriseId: '1' })).toThrow(/clientSecret must be a non-empty string/);
+    expect(() => clientCredentials({ clientId: 'x', clientSecret: '', enterpriseId: '1' })).toThrow(
+      /clientSecret must be a non-empty string/,
+    );
   });
 
   it('keeps the token until shortly before expires_in, then asks again', async () => {
@@ -67,13 +75,23 @@ describe('clientCredentials', () => {
     const error = await Promise.resolve(token({ forceRefresh: false })).catch((e) => e);
     expect(error).toBeInstanceOf(DocGenAuthError);
     expect(error).toBeInstanceOf(DocGenError);
-    expect(error).toMatchObject({ status: 400, error: 'invalid_client', errorDescription: 'The client credentials are invalid ([redacted])' });
+    expect(error).toMatchObject({
+      status: 400,
+      error: 'invalid_client',
+      errorDescription: 'The client credentials are invalid ([redacted])',
+    });
     expect(error.message).toMatch(/POST http:\/\/127\.0\.0\.1:\d+\/oauth2\/token failed with 400: invalid_client/);
     for (const text of [error.message, JSON.stringify(error), String(error.stack)]) expect(text).not.toContain(SECRET);
   });
 
   it('waits out a 429 with Retry-After, and does not repeat a refused request', async () => {
-    const server = await serve((_, i) => (i === 0 ? { status: 429, headers: { 'retry-after': '0' }, json: {} } : i === 1 ? issued('tok-after-429') : refused('invalid_client', 'no')));
+    const server = await serve((_, i) =>
+      i === 0
+        ? { status: 429, headers: { 'retry-after': '0' }, json: {} }
+        : i === 1
+          ? issued('tok-after-429')
+          : refused('invalid_client', 'no'),
+    );
     const token = clientCredentials({ ...creds, enterpriseId: '1', authBaseUrl: server.url });
     expect(await token({ forceRefresh: false })).toBe('tok-after-429');
     await expect(Promise.resolve(token({ forceRefresh: true }))).rejects.toThrow(/invalid_client/);
@@ -82,7 +100,11 @@ describe('clientCredentials', () => {
 
   it('an answer without access_token is an error, not a token', async () => {
     const server = await serve(() => ({ json: { token_type: 'bearer' } }));
-    await expect(Promise.resolve(clientCredentials({ ...creds, enterpriseId: '1', authBaseUrl: server.url })({ forceRefresh: false }))).rejects.toThrow(/holds no access_token/);
+    await expect(
+      Promise.resolve(
+        clientCredentials({ ...creds, enterpriseId: '1', authBaseUrl: server.url })({ forceRefresh: false }),
+      ),
+    ).rejects.toThrow(/holds no access_token/);
   });
 
   it('signs the client in: the API gets the issued token, and a 401 fetches a new one', async () => {
@@ -90,9 +112,14 @@ describe('clientCredentials', () => {
     const server = await serve((r) => {
       if (r.path === '/oauth2/token') return issued(`tok-${++n}-cccccccc`);
       // The API refuses the first token, as Box does once it expires.
-      return r.headers.authorization === 'Bearer tok-1-cccccccc' ? { status: 401, json: { type: 'error', status: 401, code: 'unauthorized', message: 'expired' } } : { json: { type: 'docgen_job', id: 'j1' } };
+      return r.headers.authorization === 'Bearer tok-1-cccccccc'
+        ? { status: 401, json: { type: 'error', status: 401, code: 'unauthorized', message: 'expired' } }
+        : { json: { type: 'docgen_job', id: 'j1' } };
     });
-    const docgen = createDocGenClient({ baseUrl: server.url, token: clientCredentials({ ...creds, enterpriseId: '1', authBaseUrl: server.url }) });
+    const docgen = createDocGenClient({
+      baseUrl: server.url,
+      token: clientCredentials({ ...creds, enterpriseId: '1', authBaseUrl: server.url }),
+    });
     await docgen.jobs.get('j1');
     const api = server.received.filter((r) => r.path !== '/oauth2/token');
     expect(api.map((r) => r.headers.authorization)).toEqual(['Bearer tok-1-cccccccc', 'Bearer tok-2-cccccccc']);
@@ -102,7 +129,10 @@ describe('clientCredentials', () => {
 
 describe('developerToken', () => {
   it('is sent as is, and a 401 says developer tokens last 60 minutes', async () => {
-    const server = await serve(() => ({ status: 401, json: { type: 'error', status: 401, code: 'unauthorized', message: 'expired' } }));
+    const server = await serve(() => ({
+      status: 401,
+      json: { type: 'error', status: 401, code: 'unauthorized', message: 'expired' },
+    }));
     const docgen = createDocGenClient({ baseUrl: server.url, token: developerToken('dev-token-1234567890') });
     const error = await docgen.jobs.get('j1').catch((e) => e);
     expect(error).toBeInstanceOf(DocGenAuthError);

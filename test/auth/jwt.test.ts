@@ -15,11 +15,19 @@ const { publicKey, privateKey: encryptedKey } = generateKeyPairSync('rsa', {
 });
 const keyObject = createPublicKey(publicKey);
 const plain = (type: 'pkcs8' | 'pkcs1', extra = {}) =>
-  (generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type, format: 'pem', ...extra } as never }) as unknown as { privateKey: string; publicKey: string });
+  generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type, format: 'pem', ...extra } as never,
+  }) as unknown as { privateKey: string; publicKey: string };
 
 /** The app config JSON the Developer Console downloads. */
 const appConfig = (privateKey = encryptedKey, passphrase = PASSPHRASE) => ({
-  boxAppSettings: { clientID: 'jwt-client', clientSecret: 'jwt-secret-5566778899', appAuth: { publicKeyID: 'kid-42', privateKey, passphrase } },
+  boxAppSettings: {
+    clientID: 'jwt-client',
+    clientSecret: 'jwt-secret-5566778899',
+    appAuth: { publicKeyID: 'kid-42', privateKey, passphrase },
+  },
   enterpriseID: '738291',
 });
 
@@ -31,14 +39,25 @@ describe('jwt', () => {
     const token = jwt(JSON.stringify(appConfig()), { authBaseUrl: server.url });
     expect(await token({ forceRefresh: false })).toBe('tok-jwt-11111111');
     const { form } = server.received[0]!;
-    expect(form).toMatchObject({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', client_id: 'jwt-client', client_secret: 'jwt-secret-5566778899' });
+    expect(form).toMatchObject({
+      grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+      client_id: 'jwt-client',
+      client_secret: 'jwt-secret-5566778899',
+    });
     const [header, claims, signature] = form.assertion!.split('.');
     expect(decode(header!)).toEqual({ alg: 'RS256', typ: 'JWT', kid: 'kid-42' });
     const c = decode(claims!);
-    expect(c).toMatchObject({ iss: 'jwt-client', sub: '738291', box_sub_type: 'enterprise', aud: `${server.url}/oauth2/token` });
+    expect(c).toMatchObject({
+      iss: 'jwt-client',
+      sub: '738291',
+      box_sub_type: 'enterprise',
+      aud: `${server.url}/oauth2/token`,
+    });
     expect(c.exp - Math.floor(Date.now() / 1000)).toBeLessThanOrEqual(60);
     expect(c.exp - Math.floor(Date.now() / 1000)).toBeGreaterThan(0);
-    expect(verify('sha256', Buffer.from(`${header}.${claims}`), keyObject, Buffer.from(signature!, 'base64url'))).toBe(true);
+    expect(verify('sha256', Buffer.from(`${header}.${claims}`), keyObject, Buffer.from(signature!, 'base64url'))).toBe(
+      true,
+    );
   });
 
   it('makes a new assertion (new jti) for every token request, and acts as a user with userId', async () => {
@@ -47,21 +66,44 @@ describe('jwt', () => {
     await token({ forceRefresh: false });
     await token({ forceRefresh: true });
     const claims = server.received.map((r) => decode(r.form.assertion!.split('.')[1]!));
-    expect(claims.map((c) => [c.sub, c.box_sub_type])).toEqual([['4242', 'user'], ['4242', 'user']]);
+    expect(claims.map((c) => [c.sub, c.box_sub_type])).toEqual([
+      ['4242', 'user'],
+      ['4242', 'user'],
+    ]);
     expect(claims[0].jti).not.toBe(claims[1].jti);
   });
 
   it.each([
     ['an unencrypted PKCS#8 key', () => plain('pkcs8')],
     ['a PKCS#1 key', () => plain('pkcs1')],
-    ['a PKCS#8 key encrypted with AES-128-CBC', () => plain('pkcs8', { cipher: 'aes-128-cbc', passphrase: PASSPHRASE })],
+    [
+      'a PKCS#8 key encrypted with AES-128-CBC',
+      () => plain('pkcs8', { cipher: 'aes-128-cbc', passphrase: PASSPHRASE }),
+    ],
   ])('reads %s (fields spelled out)', async (_, make) => {
     const pair = make();
     const server = await serve(() => issued('tok-jwt-33333333'));
-    const token = jwt({ clientId: 'c', clientSecret: 's', publicKeyId: 'k', privateKey: pair.privateKey, passphrase: PASSPHRASE, enterpriseId: '1' }, { authBaseUrl: server.url });
+    const token = jwt(
+      {
+        clientId: 'c',
+        clientSecret: 's',
+        publicKeyId: 'k',
+        privateKey: pair.privateKey,
+        passphrase: PASSPHRASE,
+        enterpriseId: '1',
+      },
+      { authBaseUrl: server.url },
+    );
     await token({ forceRefresh: false });
     const [header, claims, signature] = server.received[0]!.form.assertion!.split('.');
-    expect(verify('sha256', Buffer.from(`${header}.${claims}`), createPublicKey(pair.publicKey), Buffer.from(signature!, 'base64url'))).toBe(true);
+    expect(
+      verify(
+        'sha256',
+        Buffer.from(`${header}.${claims}`),
+        createPublicKey(pair.publicKey),
+        Buffer.from(signature!, 'base64url'),
+      ),
+    ).toBe(true);
   });
 
   it('a wrong passphrase fails the call with a DocGenAuthError that quotes neither passphrase nor key', async () => {
@@ -81,7 +123,14 @@ describe('jwt', () => {
   it('refuses PEM encryption (Proc-Type) with the openssl line that converts the key', async () => {
     const legacy = plain('pkcs1', { cipher: 'aes-256-cbc', passphrase: PASSPHRASE });
     expect(legacy.privateKey).toMatch(/Proc-Type: 4,ENCRYPTED/);
-    const token = jwt({ clientId: 'c', clientSecret: 's', publicKeyId: 'k', privateKey: legacy.privateKey, passphrase: PASSPHRASE, enterpriseId: '1' });
+    const token = jwt({
+      clientId: 'c',
+      clientSecret: 's',
+      publicKeyId: 'k',
+      privateKey: legacy.privateKey,
+      passphrase: PASSPHRASE,
+      enterpriseId: '1',
+    });
     await expect(Promise.resolve(token({ forceRefresh: false }))).rejects.toThrow(/openssl pkcs8 -in key\.pem/);
   });
 

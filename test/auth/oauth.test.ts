@@ -17,7 +17,8 @@ async function box() {
     return issued(`access-${n}-xxxxxxxx`, { refresh_token: `refresh-${n}-xxxxxxxx` });
   };
   return serve(({ form }) => {
-    if (form.grant_type === 'authorization_code') return form.code === 'code-123' ? pair() : refused('invalid_grant', 'Auth code doesn’t exist or is invalid');
+    if (form.grant_type === 'authorization_code')
+      return form.code === 'code-123' ? pair() : refused('invalid_grant', 'Auth code doesn’t exist or is invalid');
     if (form.grant_type === 'refresh_token' && live.delete(form.refresh_token!)) return pair();
     return refused('invalid_grant', 'Invalid refresh token');
   });
@@ -28,7 +29,12 @@ describe('oauth', () => {
     const { authorizeUrl } = oauth({ ...creds, redirectUri: 'https://app.example.com/cb' });
     const url = new URL(authorizeUrl({ state: 'st-1' }));
     expect(url.origin + url.pathname).toBe('https://account.box.com/api/oauth2/authorize');
-    expect(Object.fromEntries(url.searchParams)).toEqual({ response_type: 'code', client_id: 'oauth-client', redirect_uri: 'https://app.example.com/cb', state: 'st-1' });
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      response_type: 'code',
+      client_id: 'oauth-client',
+      redirect_uri: 'https://app.example.com/cb',
+      state: 'st-1',
+    });
     expect(url.href).not.toContain(creds.clientSecret);
   });
 
@@ -37,7 +43,12 @@ describe('oauth', () => {
     const stored: OAuthTokens[] = [];
     const signIn = oauth({ ...creds, authBaseUrl: server.url, onTokens: (t) => void stored.push(t) });
     await signIn.exchangeCode('code-123');
-    expect(server.received[0]!.form).toEqual({ grant_type: 'authorization_code', code: 'code-123', client_id: 'oauth-client', client_secret: creds.clientSecret });
+    expect(server.received[0]!.form).toEqual({
+      grant_type: 'authorization_code',
+      code: 'code-123',
+      client_id: 'oauth-client',
+      client_secret: creds.clientSecret,
+    });
     expect(await signIn.token({ forceRefresh: false })).toBe('access-1-xxxxxxxx');
     expect(stored).toEqual([{ accessToken: 'access-1-xxxxxxxx', refreshToken: 'refresh-1-xxxxxxxx', expiresIn: 3600 }]);
     expect(server.received).toHaveLength(1);
@@ -51,7 +62,10 @@ describe('oauth', () => {
     await signIn.token({ forceRefresh: false });
     expect(await signIn.token({ forceRefresh: true })).toBe('access-2-xxxxxxxx');
     expect(await signIn.token({ forceRefresh: true })).toBe('access-3-xxxxxxxx');
-    expect(server.received.slice(1).map((r) => r.form.refresh_token)).toEqual(['refresh-1-xxxxxxxx', 'refresh-2-xxxxxxxx']);
+    expect(server.received.slice(1).map((r) => r.form.refresh_token)).toEqual([
+      'refresh-1-xxxxxxxx',
+      'refresh-2-xxxxxxxx',
+    ]);
     expect(stored).toEqual(['refresh-1-xxxxxxxx', 'refresh-2-xxxxxxxx', 'refresh-3-xxxxxxxx']);
   });
 
@@ -70,7 +84,11 @@ describe('oauth', () => {
         return fetch(request).finally(() => atFirst.push(begun));
       },
     });
-    const calls = [signIn.token({ forceRefresh: true }), signIn.token({ forceRefresh: true }), signIn.exchangeCode('code-123')];
+    const calls = [
+      signIn.token({ forceRefresh: true }),
+      signIn.token({ forceRefresh: true }),
+      signIn.exchangeCode('code-123'),
+    ];
     const results = await Promise.allSettled(calls);
     expect(atFirst).toEqual([1, 2]);
     // The stored refresh token is unknown to Box: refused, once, for both callers.
@@ -78,7 +96,7 @@ describe('oauth', () => {
     expect(server.received.map((r) => r.form.grant_type)).toEqual(['refresh_token', 'authorization_code']);
   });
 
-  it('a refused refresh is a DocGenAuthError with Box\'s invalid_grant and no token in it', async () => {
+  it("a refused refresh is a DocGenAuthError with Box's invalid_grant and no token in it", async () => {
     const server = await box();
     const signIn = oauth({ ...creds, authBaseUrl: server.url, refreshToken: 'refresh-stale-xxxxxxxx' });
     const error = await Promise.resolve(signIn.token({ forceRefresh: false })).catch((e) => e);
@@ -93,13 +111,21 @@ describe('oauth', () => {
 
   it('asks for a sign-in when it has no refresh token', async () => {
     const signIn = oauth(creds);
-    await expect(Promise.resolve(signIn.token({ forceRefresh: false }))).rejects.toThrow(/not signed in: call exchangeCode/);
+    await expect(Promise.resolve(signIn.token({ forceRefresh: false }))).rejects.toThrow(
+      /not signed in: call exchangeCode/,
+    );
   });
 
   it('a failing onTokens fails the call that needed the token, and the new pair is still used', async () => {
     const server = await box();
     let fail = true;
-    const signIn = oauth({ ...creds, authBaseUrl: server.url, onTokens: () => { if (fail) throw new Error('disk full'); } });
+    const signIn = oauth({
+      ...creds,
+      authBaseUrl: server.url,
+      onTokens: () => {
+        if (fail) throw new Error('disk full');
+      },
+    });
     await expect(signIn.exchangeCode('code-123')).rejects.toThrow('disk full');
     fail = false;
     expect(await signIn.token({ forceRefresh: true })).toBe('access-2-xxxxxxxx');

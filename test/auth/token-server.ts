@@ -37,7 +37,12 @@ export function useTokenServers() {
       req.on('data', (chunk) => (body += chunk));
       req.on('end', async () => {
         const url = new URL(req.url!, 'http://127.0.0.1');
-        const request = { method: req.method!, path: url.pathname, headers: req.headers, form: Object.fromEntries(new URLSearchParams(body)) };
+        const request = {
+          method: req.method!,
+          path: url.pathname,
+          headers: req.headers,
+          form: Object.fromEntries(new URLSearchParams(body)),
+        };
         received.push(request);
         maxInFlight = Math.max(maxInFlight, ++inFlight);
         try {
@@ -51,10 +56,20 @@ export function useTokenServers() {
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    open.push({ close: () => (server.closeAllConnections(), server.close()) });
+    open.push({
+      close: () => {
+        server.closeAllConnections();
+        server.close();
+      },
+    });
     server.unref();
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    return { url, received, maxInFlight: () => maxInFlight, tokenRequests: () => received.filter((r) => r.path === '/oauth2/token') };
+    return {
+      url,
+      received,
+      maxInFlight: () => maxInFlight,
+      tokenRequests: () => received.filter((r) => r.path === '/oauth2/token'),
+    };
   };
 }
 
@@ -64,7 +79,10 @@ export const issued = (accessToken: string, extra: Record<string, unknown> = {})
 });
 
 /** An OAuth 2.0 error answer as Box sends it. */
-export const refused = (error: string, description: string, status = 400): Reply => ({ status, json: { error, error_description: description } });
+export const refused = (error: string, description: string, status = 400): Reply => ({
+  status,
+  json: { error, error_description: description },
+});
 
 /** A promise and the function that settles it, for holding answers back. */
 export function gate() {

@@ -22,7 +22,21 @@ describe('size caps', () => {
     const data = tmp.write('orders.csv', ordersCsv(6));
     const state = tmp.path('l.jsonl');
     const report = tmp.path('r.csv');
-    const result = await runCli(generateArgs(data, ['--batch-size', '2', '--concurrency', '1', '--state', state, '--wait', '--report', report, '--json']), { env });
+    const result = await runCli(
+      generateArgs(data, [
+        '--batch-size',
+        '2',
+        '--concurrency',
+        '1',
+        '--state',
+        state,
+        '--wait',
+        '--report',
+        report,
+        '--json',
+      ]),
+      { env },
+    );
     expect(result.code).toBe(1);
     expect(server.requests).toHaveLength(3); // three batches, each answered with a megabyte
 

@@ -40,7 +40,10 @@ describe('jobs', () => {
     const template = await cli('jobs', 'list', '--template', '1502867340', '--json');
     expect(template.code).toBe(0);
     expect(JSON.parse(template.stdout).length).toBeGreaterThan(0);
-    expect((await mock.requests()).map((r) => r.path)).toEqual(['/docgen_batch_jobs/7000123', '/docgen_template_jobs/1502867340']);
+    expect((await mock.requests()).map((r) => r.path)).toEqual([
+      '/docgen_batch_jobs/7000123',
+      '/docgen_template_jobs/1502867340',
+    ]);
   });
 
   it('jobs get prints one job; exit 1 when it failed', async () => {
@@ -78,7 +81,11 @@ describe('templates', () => {
     const result = await cli('templates', 'tags', '1502867340', '--json');
     expect(result.code).toBe(0);
     const tags = JSON.parse(result.stdout);
-    expect(tags[0]).toMatchObject({ tag_content: expect.any(String), tag_type: expect.any(String), json_paths: expect.any(Array) });
+    expect(tags[0]).toMatchObject({
+      tag_content: expect.any(String),
+      tag_type: expect.any(String),
+      json_paths: expect.any(Array),
+    });
     const statuses = (await mock.requests()).map((r) => r.status);
     expect(statuses[0]).toBe(202);
     expect(statuses.at(-1)).toBe(200);

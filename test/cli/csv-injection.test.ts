@@ -22,23 +22,43 @@ describe('formula-looking cells in the report', () => {
     // A tab or CR first: the file name cannot start with one, a server's warning can.
     page.entries[3] = { ...page.entries[3]!, failures: { errors: [], warnings: ['\rcarriage return'] } as never };
     page.entries[4] = { ...page.entries[4]!, failures: { errors: [], warnings: ['\ttab', 'second'] } as never };
-    page.entries[5] = { ...page.entries[5]!, status: 'failed', output_file: null as never, failures: { errors: [FORMULA], warnings: [] } as never };
-    const server = await serve((_, head) => (head.method === 'POST' ? respond(202, { id: '7000123', type: 'docgen_batch' }) : respond(200, page)));
+    page.entries[5] = {
+      ...page.entries[5]!,
+      status: 'failed',
+      output_file: null as never,
+      failures: { errors: [FORMULA], warnings: [] } as never,
+    };
+    const server = await serve((_, head) =>
+      head.method === 'POST' ? respond(202, { id: '7000123', type: 'docgen_batch' }) : respond(200, page),
+    );
     const env = envFor({ url: `${server.url}/2.0` });
     const data = tmp.write('orders.csv', `order.id,vendor.company\n${IDS.map((id) => `"${id}",Acme`).join('\n')}\n`);
     const state = tmp.path('l.jsonl');
-    const result = await runCli(generateArgs(data, ['--state', state, '--wait', '--poll-interval', '10', '--report', tmp.path('r.csv')]), { env });
+    const result = await runCli(
+      generateArgs(data, ['--state', state, '--wait', '--poll-interval', '10', '--report', tmp.path('r.csv')]),
+      { env },
+    );
     expect(result.code).toBe(1); // the failed job
 
     const csv = parseCsv(readFileSync(tmp.path('r.csv'), 'utf8'));
-    expect(csv.map((l) => l.name)).toEqual(["'=1+2 Acme", "'+cmd Acme", "'-2+3 Acme", "'@SUM(A1) Acme", 'PO-5 Acme', 'PO-6 Acme']);
+    expect(csv.map((l) => l.name)).toEqual([
+      "'=1+2 Acme",
+      "'+cmd Acme",
+      "'-2+3 Acme",
+      "'@SUM(A1) Acme",
+      'PO-5 Acme',
+      'PO-6 Acme',
+    ]);
     expect(csv[5]!.errors).toBe(`'${FORMULA}`);
     expect([csv[3]!.warnings, csv[4]!.warnings]).toEqual(["'\rcarriage return", "'\ttab | second"]);
     // Numbers and ordinary text are untouched.
     expect(csv[0]).toMatchObject({ row: '0', line: '2', status: 'completed', job_id: '70001230000' });
 
     const jsonl = await runCli(['report', state, '--output', tmp.path('r.jsonl')], { env });
-    const lines = readFileSync(tmp.path('r.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(tmp.path('r.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.name)).toEqual(IDS.map((id) => `${id} Acme`));
     expect(lines[5].errors).toEqual([FORMULA]);
     expect(lines[4].warnings).toEqual(['\ttab', 'second']);

@@ -14,7 +14,11 @@ beforeEach(() => {
 });
 afterEach(() => tmp.cleanup());
 
-const latin1Csv = Buffer.concat([Buffer.from('order.id,vendor.company\nPO-1,Acme\nPO-2,Caf'), Buffer.from([0xe9]), Buffer.from('\nPO-3,Acme\n')]);
+const latin1Csv = Buffer.concat([
+  Buffer.from('order.id,vendor.company\nPO-1,Acme\nPO-2,Caf'),
+  Buffer.from([0xe9]),
+  Buffer.from('\nPO-3,Acme\n'),
+]);
 
 async function accepting() {
   const server = await serve(() => respond(202, { id: '7000123', type: 'docgen_batch' }));
@@ -45,7 +49,13 @@ describe('the input encoding', () => {
   it('a JSONL line that is not UTF-8 is refused by its line; so is an unknown --encoding', async () => {
     const { server, env } = await accepting();
     const good = '{"order":{"id":"J-1"},"vendor":{"company":"Acme"}}\n';
-    const data = tmp.write('rows.jsonl', Buffer.concat([Buffer.from(`${good}\n`), Buffer.from('{"order":{"id":"J-2"},"vendor":{"company":"M\xfcller"}}\n', 'latin1')]) as never);
+    const data = tmp.write(
+      'rows.jsonl',
+      Buffer.concat([
+        Buffer.from(`${good}\n`),
+        Buffer.from('{"order":{"id":"J-2"},"vendor":{"company":"M\xfcller"}}\n', 'latin1'),
+      ]) as never,
+    );
     const result = await runCli(generateArgs(data, ['--state', tmp.path('l.jsonl')]), { env });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`line 3: ${data} is not valid UTF-8`);
@@ -63,8 +73,16 @@ describe('the input encoding', () => {
   });
 
   it('names the right line with CR or CRLF line ends and quoted line breaks', async () => {
-    for (const [end, line] of [['\r', 4], ['\r\n', 4], ['\n', 4]] as const) {
-      const bytes = Buffer.concat([Buffer.from(`id,name${end}1,"two${end}lines"${end}2,`), Buffer.from([0xff]), Buffer.from(end)]);
+    for (const [end, line] of [
+      ['\r', 4],
+      ['\r\n', 4],
+      ['\n', 4],
+    ] as const) {
+      const bytes = Buffer.concat([
+        Buffer.from(`id,name${end}1,"two${end}lines"${end}2,`),
+        Buffer.from([0xff]),
+        Buffer.from(end),
+      ]);
       const file = tmp.write('ends.csv', bytes as never);
       const error = await (async () => {
         for await (const _ of readRows(file)) void _;
@@ -78,8 +96,12 @@ describe('the input encoding', () => {
     const bytes = Buffer.from('id,name\n1,Zoë Ångström\n');
     const cut = bytes.indexOf(0xc3) + 1; // in the middle of "ë"
     const records = [];
-    for await (const record of readCsvRecords(Readable.from([bytes.subarray(0, cut), bytes.subarray(cut)]))) records.push(record.fields);
-    expect(records).toEqual([['id', 'name'], ['1', 'Zoë Ångström']]);
+    for await (const record of readCsvRecords(Readable.from([bytes.subarray(0, cut), bytes.subarray(cut)])))
+      records.push(record.fields);
+    expect(records).toEqual([
+      ['id', 'name'],
+      ['1', 'Zoë Ångström'],
+    ]);
   });
 
   it('the usage text documents --encoding', async () => {

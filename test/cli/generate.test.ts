@@ -20,10 +20,23 @@ const refuseBatches = {
   name: 'refuse-batches',
   description: 'POST /docgen_batches answers with the given status',
   options: { status: { type: 'number', default: 403, integer: true, description: 'status' } },
-  create: ({ status }: { status: number }) => (request: { method: string; path: string }) =>
-    request.method === 'POST' && request.path === '/docgen_batches'
-      ? { status, body: { type: 'error', status, code: status === 403 ? 'access_denied_insufficient_permissions' : 'unavailable', message: `refused with ${status}`, context_info: null, help_url: 'https://developer.box.com', request_id: `req-${status}` } }
-      : undefined,
+  create:
+    ({ status }: { status: number }) =>
+    (request: { method: string; path: string }) =>
+      request.method === 'POST' && request.path === '/docgen_batches'
+        ? {
+            status,
+            body: {
+              type: 'error',
+              status,
+              code: status === 403 ? 'access_denied_insufficient_permissions' : 'unavailable',
+              message: `refused with ${status}`,
+              context_info: null,
+              help_url: 'https://developer.box.com',
+              request_id: `req-${status}`,
+            },
+          }
+        : undefined,
 };
 
 let mock: MockServer;
@@ -103,25 +116,52 @@ describe('validation before anything is sent', () => {
   it('--skip-invalid sends the valid rows and records the skipped ones', async () => {
     const data = tmp.write('some-bad.csv', 'order.id,vendor.company\nPO-1,Acme\n,Nobody\nPO-3,Acme\n');
     const state = tmp.path('ledger.jsonl');
-    const result = await runCli(generateArgs(data, ['--skip-invalid', '--state', state, '--json']), { env: envFor(mock) });
+    const result = await runCli(generateArgs(data, ['--skip-invalid', '--state', state, '--json']), {
+      env: envFor(mock),
+    });
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ invalid: { rows: 1, skipped: true }, submitted: { rows: 2, batches: 1 } });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      invalid: { rows: 1, skipped: true },
+      submitted: { rows: 2, batches: 1 },
+    });
     expect(await acceptedNames(mock)).toEqual(['PO-1 Acme', 'PO-3 Acme']);
-    expect(ledgerLines(state).find((r) => r.t === 'invalid')).toMatchObject({ rows: [{ i: 1, line: 3, error: '--name field {order.id} is empty' }] });
+    expect(ledgerLines(state).find((r) => r.t === 'invalid')).toMatchObject({
+      rows: [{ i: 1, line: 3, error: '--name field {order.id} is empty' }],
+    });
     expect(result.stderr).toMatch(/skipping 1 invalid row/);
   });
 
   it('refuses a bad --name, --shard, --output-type, a missing token, and says so before sending', async () => {
     const data = tmp.write('ok.csv', ordersCsv(2));
     const cases: [string[], Record<string, string>, RegExp][] = [
-      [generateArgs(data).map((a) => (a === '{order.id} {vendor.company}' ? 'PO {order.id' : a)), envFor(mock), /--name "PO \{order.id": the \{ at position 4 is never closed/],
+      [
+        generateArgs(data).map((a) => (a === '{order.id} {vendor.company}' ? 'PO {order.id' : a)),
+        envFor(mock),
+        /--name "PO \{order.id": the \{ at position 4 is never closed/,
+      ],
       [generateArgs(data, ['--shard', '3/3']), envFor(mock), /--shard "3\/3": K counts from 0/],
-      [generateArgs(data).map((a) => (a === 'pdf' ? 'png' : a)), envFor(mock), /--output-type must be docx or pdf, got "png"/],
+      [
+        generateArgs(data).map((a) => (a === 'pdf' ? 'png' : a)),
+        envFor(mock),
+        /--output-type must be docx or pdf, got "png"/,
+      ],
       [generateArgs(data, ['--batch-size', '0']), envFor(mock), /--batch-size must be a whole number from 1 to 1000/],
       [generateArgs(data, ['--bogus']), envFor(mock), /Unknown option '--bogus'/],
-      [generateArgs(data), { BOX_DOCGEN_BASE_URL: mock.url }, /no token: set BOX_DEVELOPER_TOKEN, or pass --token-command/],
-      [generateArgs(data, ['--token-command', 'echo oops >&2; exit 7']), { BOX_DOCGEN_BASE_URL: mock.url }, /--token-command failed \(exit code 7\): oops/],
-      [generateArgs(data, ['--token-command', 'true']), { BOX_DOCGEN_BASE_URL: mock.url }, /--token-command printed nothing/],
+      [
+        generateArgs(data),
+        { BOX_DOCGEN_BASE_URL: mock.url },
+        /no token: set BOX_DEVELOPER_TOKEN, or pass --token-command/,
+      ],
+      [
+        generateArgs(data, ['--token-command', 'echo oops >&2; exit 7']),
+        { BOX_DOCGEN_BASE_URL: mock.url },
+        /--token-command failed \(exit code 7\): oops/,
+      ],
+      [
+        generateArgs(data, ['--token-command', 'true']),
+        { BOX_DOCGEN_BASE_URL: mock.url },
+        /--token-command printed nothing/,
+      ],
     ];
     for (const [args, env, message] of cases) {
       const result = await runCli(args, { env });
@@ -133,9 +173,12 @@ describe('validation before anything is sent', () => {
 
   it('--token-command: its trimmed output is the token', async () => {
     const data = tmp.write('ok.csv', ordersCsv(3));
-    const result = await runCli(generateArgs(data, ['--token-command', 'printf "  tok-from-command\\n"', '--state', tmp.path('l.jsonl')]), {
-      env: { BOX_DOCGEN_BASE_URL: mock.url },
-    });
+    const result = await runCli(
+      generateArgs(data, ['--token-command', 'printf "  tok-from-command\\n"', '--state', tmp.path('l.jsonl')]),
+      {
+        env: { BOX_DOCGEN_BASE_URL: mock.url },
+      },
+    );
     expect(result.code).toBe(0);
     const [post] = await batchPosts(mock);
     expect(post?.headers.authorization).toBe('Bearer [REDACTED]');
@@ -147,10 +190,20 @@ describe('submitting', () => {
   it('sends rows in batches, each a valid request the mock accepts; the ledger records intent then outcome', async () => {
     const data = tmp.write('orders.csv', ordersCsv(23));
     const state = tmp.path('ledger.jsonl');
-    const result = await runCli(generateArgs(data, ['--batch-size', '5', '--concurrency', '3', '--state', state, '--json']), { env: envFor(mock) });
+    const result = await runCli(
+      generateArgs(data, ['--batch-size', '5', '--concurrency', '3', '--state', state, '--json']),
+      { env: envFor(mock) },
+    );
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout);
-    expect(summary).toMatchObject({ exitCode: 0, planned: 23, submitted: { rows: 23, batches: 5 }, failed: { rows: 0 }, unknown: { rows: 0 }, notSent: 0 });
+    expect(summary).toMatchObject({
+      exitCode: 0,
+      planned: 23,
+      submitted: { rows: 23, batches: 5 },
+      failed: { rows: 0 },
+      unknown: { rows: 0 },
+      notSent: 0,
+    });
 
     const posts = await batchPosts(mock);
     expect(posts).toHaveLength(5);
@@ -158,14 +211,25 @@ describe('submitting', () => {
       expect(post.status).toBe(202);
       expect(post.violations).toEqual([]);
       expect(post.headers['box-version']).toBe('2025.0');
-      expect(post.body).toMatchObject({ file: { id: '1502867340', type: 'file' }, destination_folder: { id: '290044817', type: 'folder' }, input_source: 'api', output_type: 'pdf' });
+      expect(post.body).toMatchObject({
+        file: { id: '1502867340', type: 'file' },
+        destination_folder: { id: '290044817', type: 'folder' },
+        input_source: 'api',
+        output_type: 'pdf',
+      });
     }
     const names = await acceptedNames(mock);
-    expect([...names].sort()).toEqual(Array.from({ length: 23 }, (_, i) => `PO-${String(i + 1).padStart(5, '0')} Vendor ${i % 7}, Inc.`).sort());
+    expect([...names].sort()).toEqual(
+      Array.from({ length: 23 }, (_, i) => `PO-${String(i + 1).padStart(5, '0')} Vendor ${i % 7}, Inc.`).sort(),
+    );
     // The user_input is the row with its dotted columns nested.
     expect((posts[0]!.body as any).document_generation_data[0]).toEqual({
       generated_file_name: 'PO-00001 Vendor 0, Inc.',
-      user_input: { order: { id: 'PO-00001', amount: '0.00' }, vendor: { company: 'Vendor 0, Inc.' }, notes: 'line one\nline "two"' },
+      user_input: {
+        order: { id: 'PO-00001', amount: '0.00' },
+        vendor: { company: 'Vendor 0, Inc.' },
+        notes: 'line one\nline "two"',
+      },
     });
 
     const records = ledgerLines(state);
@@ -178,10 +242,14 @@ describe('submitting', () => {
       expect(outcome).toBeGreaterThan(records.indexOf(i));
       expect(records[outcome]).toMatchObject({ batch: '7000123', rows: i.rows.map((r: any) => r.i) });
     }
-    expect(intents.flatMap((i) => i.rows.map((r: any) => r.i)).sort((a, b) => a - b)).toEqual(Array.from({ length: 23 }, (_, i) => i));
+    expect(intents.flatMap((i) => i.rows.map((r: any) => r.i)).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 23 }, (_, i) => i),
+    );
 
     // A rerun sends nothing.
-    const again = await runCli(generateArgs(data, ['--batch-size', '5', '--state', state, '--json']), { env: envFor(mock) });
+    const again = await runCli(generateArgs(data, ['--batch-size', '5', '--state', state, '--json']), {
+      env: envFor(mock),
+    });
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ alreadySubmitted: 23, planned: 0, submitted: { rows: 0 } });
     expect(await batchPosts(mock)).toHaveLength(5);
@@ -208,9 +276,12 @@ describe('submitting', () => {
     // Scenarios are per server: a rate-limited one of its own (every 2nd request refused, Retry-After 0).
     const limited = await startMockServer({ mode: 'static', scenario: 'rate-limited:every=2,retryAfter=0' });
     try {
-      const result = await runCli(generateArgs(data, ['--batch-size', '5', '--concurrency', '2', '--state', tmp.path('l.jsonl')]), {
-        env: { ...env, BOX_DOCGEN_BASE_URL: limited.url },
-      });
+      const result = await runCli(
+        generateArgs(data, ['--batch-size', '5', '--concurrency', '2', '--state', tmp.path('l.jsonl')]),
+        {
+          env: { ...env, BOX_DOCGEN_BASE_URL: limited.url },
+        },
+      );
       expect(result.code).toBe(0);
       const posts = await batchPosts(limited);
       expect(posts.filter((p) => p.status === 429).length).toBeGreaterThan(0);
@@ -225,11 +296,18 @@ describe('submitting', () => {
   it('a certain refusal (403) is recorded "failed", stops the run, and a rerun sends those rows again', async () => {
     const data = tmp.write('orders.csv', ordersCsv(12));
     const state = tmp.path('ledger.jsonl');
-    const refusing = await startMockServer({ mode: 'static', scenario: 'refuse-batches:status=403', scenarios: [refuseBatches as never] });
+    const refusing = await startMockServer({
+      mode: 'static',
+      scenario: 'refuse-batches:status=403',
+      scenarios: [refuseBatches as never],
+    });
     try {
-      const result = await runCli(generateArgs(data, ['--batch-size', '4', '--concurrency', '1', '--state', state, '--json']), {
-        env: envFor(refusing),
-      });
+      const result = await runCli(
+        generateArgs(data, ['--batch-size', '4', '--concurrency', '1', '--state', state, '--json']),
+        {
+          env: envFor(refusing),
+        },
+      );
       expect(result.code).toBe(1);
       const summary = JSON.parse(result.stdout);
       expect(summary).toMatchObject({ failed: { rows: 4, batches: 1 }, submitted: { rows: 0 }, notSent: 8 });
@@ -238,9 +316,13 @@ describe('submitting', () => {
     } finally {
       await refusing.close();
     }
-    expect(ledgerLines(state).filter((r) => r.t === 'failed')).toEqual([expect.objectContaining({ status: 403, rows: [0, 1, 2, 3] })]);
+    expect(ledgerLines(state).filter((r) => r.t === 'failed')).toEqual([
+      expect.objectContaining({ status: 403, rows: [0, 1, 2, 3] }),
+    ]);
 
-    const rerun = await runCli(generateArgs(data, ['--batch-size', '4', '--state', state, '--json']), { env: envFor(mock) });
+    const rerun = await runCli(generateArgs(data, ['--batch-size', '4', '--state', state, '--json']), {
+      env: envFor(mock),
+    });
     expect(rerun.code).toBe(0);
     expect(JSON.parse(rerun.stdout)).toMatchObject({ planned: 12, submitted: { rows: 12 } });
     expect(await acceptedNames(mock)).toHaveLength(12);
@@ -249,9 +331,16 @@ describe('submitting', () => {
   it('an unknown outcome (503) is recorded "unknown"; a rerun skips it (exit 3) unless --retry-unknown', async () => {
     const data = tmp.write('orders.csv', ordersCsv(6));
     const state = tmp.path('ledger.jsonl');
-    const failing = await startMockServer({ mode: 'static', scenario: 'refuse-batches:status=503', scenarios: [refuseBatches as never] });
+    const failing = await startMockServer({
+      mode: 'static',
+      scenario: 'refuse-batches:status=503',
+      scenarios: [refuseBatches as never],
+    });
     try {
-      const result = await runCli(generateArgs(data, ['--batch-size', '3', '--concurrency', '1', '--state', state, '--json']), { env: envFor(failing) });
+      const result = await runCli(
+        generateArgs(data, ['--batch-size', '3', '--concurrency', '1', '--state', state, '--json']),
+        { env: envFor(failing) },
+      );
       expect(result.code).toBe(3); // only unknowns: exit 3 (both batches were tried; the run gives up after 3 in a row)
       const summary = JSON.parse(result.stdout);
       expect(summary.unknown).toMatchObject({ rows: 6, batches: 2 });
@@ -262,13 +351,18 @@ describe('submitting', () => {
       await failing.close();
     }
 
-    const skip = await runCli(generateArgs(data, ['--batch-size', '3', '--state', state, '--json']), { env: envFor(mock) });
+    const skip = await runCli(generateArgs(data, ['--batch-size', '3', '--state', state, '--json']), {
+      env: envFor(mock),
+    });
     expect(skip.code).toBe(3);
     expect(JSON.parse(skip.stdout)).toMatchObject({ unknownSkipped: 6, planned: 0 });
     expect(skip.stderr).toMatch(/skipping 6 rows whose earlier submission has an unknown outcome/);
     expect(await batchPosts(mock)).toHaveLength(0);
 
-    const retry = await runCli(generateArgs(data, ['--batch-size', '3', '--state', state, '--retry-unknown', '--json']), { env: envFor(mock) });
+    const retry = await runCli(
+      generateArgs(data, ['--batch-size', '3', '--state', state, '--retry-unknown', '--json']),
+      { env: envFor(mock) },
+    );
     expect(retry.code).toBe(0);
     expect(JSON.parse(retry.stdout)).toMatchObject({ planned: 6, submitted: { rows: 6 } });
     expect(ledgerLines(state).filter((r) => r.t === 'intent' && r.retry)).toHaveLength(2);
@@ -277,7 +371,9 @@ describe('submitting', () => {
   it('refuses to resume against a changed input, or a ledger of another template', async () => {
     const data = tmp.write('orders.csv', ordersCsv(8));
     const state = tmp.path('ledger.jsonl');
-    expect((await runCli(generateArgs(data, ['--batch-size', '4', '--state', state]), { env: envFor(mock) })).code).toBe(0);
+    expect(
+      (await runCli(generateArgs(data, ['--batch-size', '4', '--state', state]), { env: envFor(mock) })).code,
+    ).toBe(0);
     await mock.reset();
 
     writeFileSync(data, readFileSync(data, 'utf8').replace('PO-00003,', 'PO-00003X,'));
@@ -292,7 +388,10 @@ describe('submitting', () => {
     expect(shorter.stderr).toMatch(/row 5 was sent before, but the input now has only 5 rows/);
 
     writeFileSync(data, ordersCsv(8));
-    const other = await runCli(generateArgs(data, ['--state', state]).map((a) => (a === '1502867340' ? '1502867341' : a)), { env: envFor(mock) });
+    const other = await runCli(
+      generateArgs(data, ['--state', state]).map((a) => (a === '1502867340' ? '1502867341' : a)),
+      { env: envFor(mock) },
+    );
     expect(other.code).toBe(2);
     expect(other.stderr).toMatch(/belongs to a different run/);
     expect(other.stderr).toMatch(/--template: the ledger has 1502867340, this run has 1502867341/);
@@ -309,22 +408,51 @@ describe('submitting', () => {
 
 describe('--wait and the report', () => {
   it('waits for every batch and maps each row to its job, status, output file and failures; exit 1 when a job failed', async () => {
-    const server = await startMockServer({ mode: 'static', scenario: 'bulk-batches:polls=1,failEvery=7+jobs-progress' });
+    const server = await startMockServer({
+      mode: 'static',
+      scenario: 'bulk-batches:polls=1,failEvery=7+jobs-progress',
+    });
     try {
       const data = tmp.write('orders.csv', ordersCsv(20));
       const report = tmp.path('report.csv');
       const result = await runCli(
-        generateArgs(data, ['--batch-size', '6', '--state', tmp.path('l.jsonl'), '--wait', '--poll-interval', '20', '--report', report, '--json']),
+        generateArgs(data, [
+          '--batch-size',
+          '6',
+          '--state',
+          tmp.path('l.jsonl'),
+          '--wait',
+          '--poll-interval',
+          '20',
+          '--report',
+          report,
+          '--json',
+        ]),
         { env: envFor(server) },
       );
       expect(result.code).toBe(1);
       const summary = JSON.parse(result.stdout);
-      expect(summary.report).toMatchObject({ rows: 20, failed: 2, unknown: 0, unfinished: 0, statuses: { completed: 18, failed: 2 } });
+      expect(summary.report).toMatchObject({
+        rows: 20,
+        failed: 2,
+        unknown: 0,
+        unfinished: 0,
+        statuses: { completed: 18, failed: 2 },
+      });
 
       const lines = parseCsv(readFileSync(report, 'utf8'));
       expect(lines).toHaveLength(20);
       expect(lines.map((l) => Number(l.row))).toEqual(Array.from({ length: 20 }, (_, i) => i));
-      expect(lines[0]).toMatchObject({ row: '0', line: '2', name: 'PO-00001 Vendor 0, Inc.', batch_id: '7100001', job_id: '71000010000', status: 'completed', output_file_id: '971000010000', errors: '' });
+      expect(lines[0]).toMatchObject({
+        row: '0',
+        line: '2',
+        name: 'PO-00001 Vendor 0, Inc.',
+        batch_id: '7100001',
+        job_id: '71000010000',
+        status: 'completed',
+        output_file_id: '971000010000',
+        errors: '',
+      });
       // The 7th and 14th rows fail (rows 6 and 13): the 1st job of batch 2 and the 2nd of batch 3, matched by position.
       expect(lines.filter((l) => l.status === 'failed').map((l) => [l.row, l.job_id])).toEqual([
         ['6', '71000020000'],
@@ -344,20 +472,39 @@ describe('--wait and the report', () => {
     try {
       const data = tmp.write('orders.csv', ordersCsv(5));
       const report = tmp.path('report.jsonl');
-      const args = ['--batch-size', '5', '--state', tmp.path('l.jsonl'), '--wait', '--poll-interval', '10', '--wait-timeout', '1', '--report', report];
+      const args = [
+        '--batch-size',
+        '5',
+        '--state',
+        tmp.path('l.jsonl'),
+        '--wait',
+        '--poll-interval',
+        '10',
+        '--wait-timeout',
+        '1',
+        '--report',
+        report,
+      ];
       const result = await runCli(generateArgs(data, args), {
         env: envFor(server),
       });
-      const lines = readFileSync(report, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const lines = readFileSync(report, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       expect(lines).toHaveLength(5);
       for (const line of lines) {
         expect(line).toMatchObject({ batch_id: '7000123', job_id: '', status: 'unmapped' });
         // The spec's example batch has a few jobs, never five: rows cannot be matched to jobs.
-        expect([...line.errors, ...line.warnings].join()).toMatch(/batch 7000123 lists \d+ jobs? for 5 rows, so rows cannot be matched to jobs/);
+        expect([...line.errors, ...line.warnings].join()).toMatch(
+          /batch 7000123 lists \d+ jobs? for 5 rows, so rows cannot be matched to jobs/,
+        );
       }
       // Rows that match no job leave the report incomplete: not a success.
       expect(result.code).toBe(1);
-      expect(result.stdout).toMatch(/the report is incomplete: 5 rows could not be matched to jobs, because 1 batch listed a different number of jobs than rows/);
+      expect(result.stdout).toMatch(
+        /the report is incomplete: 5 rows could not be matched to jobs, because 1 batch listed a different number of jobs than rows/,
+      );
     } finally {
       await server.close();
     }
@@ -370,7 +517,9 @@ describe('--shard K/N and box-docgen report', () => {
     try {
       const data = tmp.write('orders.csv', ordersCsv(20));
       const results = await Promise.all(
-        [0, 1, 2].map((k) => runCli(generateArgs(data, ['--shard', `${k}/3`, '--batch-size', '3', '--json']), { env: envFor(server) })),
+        [0, 1, 2].map((k) =>
+          runCli(generateArgs(data, ['--shard', `${k}/3`, '--batch-size', '3', '--json']), { env: envFor(server) }),
+        ),
       );
       results.forEach((r, k) => {
         expect(r.code).toBe(0);
@@ -382,19 +531,44 @@ describe('--shard K/N and box-docgen report', () => {
       expect(names).toHaveLength(20);
       expect(new Set(names).size).toBe(20);
       for (const k of [0, 1, 2]) {
-        const rows = ledgerLines(`${data}.shard-${k}-of-3.ledger.jsonl`).filter((r) => r.t === 'intent').flatMap((r) => r.rows.map((x: any) => x.i));
+        const rows = ledgerLines(`${data}.shard-${k}-of-3.ledger.jsonl`)
+          .filter((r) => r.t === 'intent')
+          .flatMap((r) => r.rows.map((x: any) => x.i));
         expect(rows.every((i: number) => i % 3 === k)).toBe(true);
       }
 
       const ledgers = [0, 1, 2].map((k) => `${data}.shard-${k}-of-3.ledger.jsonl`);
-      const offline = await runCli(['report', ...ledgers, '--offline', '--output', tmp.path('offline.csv'), '--json'], { env: {} });
+      const offline = await runCli(['report', ...ledgers, '--offline', '--output', tmp.path('offline.csv'), '--json'], {
+        env: {},
+      });
       expect(offline.code).toBe(0);
-      expect(JSON.parse(offline.stdout)).toMatchObject({ rows: 20, statuses: { submitted: 20 }, conflicts: 0, notSubmitted: 0 });
+      expect(JSON.parse(offline.stdout)).toMatchObject({
+        rows: 20,
+        statuses: { submitted: 20 },
+        conflicts: 0,
+        notSubmitted: 0,
+      });
 
       const merged = tmp.path('merged.csv');
-      const online = await runCli(['report', '--state', ledgers[0]!, '--state', ledgers[1]!, ledgers[2]!, '--wait', '--poll-interval', '10', '--output', merged, '--json'], {
-        env: envFor(server),
-      });
+      const online = await runCli(
+        [
+          'report',
+          '--state',
+          ledgers[0]!,
+          '--state',
+          ledgers[1]!,
+          ledgers[2]!,
+          '--wait',
+          '--poll-interval',
+          '10',
+          '--output',
+          merged,
+          '--json',
+        ],
+        {
+          env: envFor(server),
+        },
+      );
       expect(online.code).toBe(0);
       expect(JSON.parse(online.stdout)).toMatchObject({ rows: 20, statuses: { completed: 20 }, ledgers });
       const lines = parseCsv(readFileSync(merged, 'utf8'));
@@ -420,12 +594,29 @@ describe('against box-docgen-mock serve (its default, stateful mode)', () => {
       const data = tmp.write('orders.csv', ordersCsv(7));
       const report = tmp.path('report.csv');
       const result = await runCli(
-        generateArgs(data, ['--batch-size', '3', '--state', tmp.path('l.jsonl'), '--wait', '--poll-interval', '1', '--report', report, '--json']),
+        generateArgs(data, [
+          '--batch-size',
+          '3',
+          '--state',
+          tmp.path('l.jsonl'),
+          '--wait',
+          '--poll-interval',
+          '1',
+          '--report',
+          report,
+          '--json',
+        ]),
         { env: envFor(server) },
       );
       expect(result.stderr).not.toMatch(/unmapped|incomplete/);
       expect(result.code).toBe(0);
-      expect(JSON.parse(result.stdout).report).toMatchObject({ rows: 7, unmapped: 0, unfinished: 0, failed: 0, statuses: { completed: 7 } });
+      expect(JSON.parse(result.stdout).report).toMatchObject({
+        rows: 7,
+        unmapped: 0,
+        unfinished: 0,
+        failed: 0,
+        statuses: { completed: 7 },
+      });
       const lines = parseCsv(readFileSync(report, 'utf8'));
       // Each row has a job of its own, in its own batch's order.
       expect(new Set(lines.map((l) => l.job_id)).size).toBe(7);

@@ -11,7 +11,22 @@ const tmp = tempDir();
 afterAll(() => tmp.cleanup());
 
 const at = '2025-03-04T00:00:00.000Z';
-const run = { t: 'run', v: 1, run: 'r1', at, pid: 1, input: 'x.csv', format: 'csv', template: '1', folder: '2', outputType: 'pdf', name: '{id}', shard: null, rows: 6, rowsInShard: 6 };
+const run = {
+  t: 'run',
+  v: 1,
+  run: 'r1',
+  at,
+  pid: 1,
+  input: 'x.csv',
+  format: 'csv',
+  template: '1',
+  folder: '2',
+  outputType: 'pdf',
+  name: '{id}',
+  shard: null,
+  rows: 6,
+  rowsInShard: 6,
+};
 const intent = (key: string, rows: number[], extra: object = {}) => ({
   t: 'intent',
   key,
@@ -62,7 +77,13 @@ describe('loadLedgers', () => {
   it('a retried unknown row is not a conflict; a row sent twice otherwise is', async () => {
     const file = tmp.write(
       'retry.jsonl',
-      lines(run, intent('a.1', [0]), intent('b.1', [0], { retry: true }), { t: 'submitted', key: 'b.1', at, rows: [0], batch: '9' }, intent('b.2', [0])),
+      lines(
+        run,
+        intent('a.1', [0]),
+        intent('b.1', [0], { retry: true }),
+        { t: 'submitted', key: 'b.1', at, rows: [0], batch: '9' },
+        intent('b.2', [0]),
+      ),
     );
     const state = await loadLedgers([file]);
     expect(state.conflictCount).toBe(1);
@@ -70,7 +91,10 @@ describe('loadLedgers', () => {
   });
 
   it('ignores a torn last line (a crash mid-write) with a warning, but refuses damage in the middle', async () => {
-    const torn = tmp.write('torn.jsonl', `${lines(run, intent('r1.1', [0]), { t: 'submitted', key: 'r1.1', at, rows: [0], batch: '7' })}{"t":"intent","key":"r1.2","ro`);
+    const torn = tmp.write(
+      'torn.jsonl',
+      `${lines(run, intent('r1.1', [0]), { t: 'submitted', key: 'r1.1', at, rows: [0], batch: '7' })}{"t":"intent","key":"r1.2","ro`,
+    );
     const state = await loadLedgers([torn]);
     expect(state.rows.get(0)).toBe(RowState.Submitted);
     expect(state.warnings).toEqual([expect.stringMatching(/line 4 was cut short/)]);
@@ -83,10 +107,32 @@ describe('loadLedgers', () => {
   });
 
   it('merges several ledgers; a row in two of them is a conflict', async () => {
-    const a = tmp.write('a.jsonl', lines({ ...run, shard: '0/2' }, intent('x.1', [0, 2]), { t: 'submitted', key: 'x.1', at, rows: [0, 2], batch: '1' }));
-    const b = tmp.write('b.jsonl', lines({ ...run, shard: '1/2' }, intent('x.1', [1, 2]), { t: 'submitted', key: 'x.1', at, rows: [1, 2], batch: '2' }));
+    const a = tmp.write(
+      'a.jsonl',
+      lines({ ...run, shard: '0/2' }, intent('x.1', [0, 2]), {
+        t: 'submitted',
+        key: 'x.1',
+        at,
+        rows: [0, 2],
+        batch: '1',
+      }),
+    );
+    const b = tmp.write(
+      'b.jsonl',
+      lines({ ...run, shard: '1/2' }, intent('x.1', [1, 2]), {
+        t: 'submitted',
+        key: 'x.1',
+        at,
+        rows: [1, 2],
+        batch: '2',
+      }),
+    );
     const state = await loadLedgers([a, b]);
-    expect([0, 1, 2].map((i) => state.rows.get(i))).toEqual([RowState.Submitted, RowState.Submitted, RowState.Submitted]);
+    expect([0, 1, 2].map((i) => state.rows.get(i))).toEqual([
+      RowState.Submitted,
+      RowState.Submitted,
+      RowState.Submitted,
+    ]);
     expect(state.batches.map((x) => x.key)).toEqual(['x.1', '1:x.1']);
     expect(state.conflictCount).toBe(1);
   });
@@ -108,14 +154,20 @@ describe('LedgerWriter and the lock', () => {
     const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
     try {
       writeFileSync(`${file}.lock`, `${sleeper.pid}\n`);
-      expect(() => lockLedger(file)).toThrow(new RegExp(`another box-docgen \\(pid ${sleeper.pid}\\) is using the ledger`));
+      expect(() => lockLedger(file)).toThrow(
+        new RegExp(`another box-docgen \\(pid ${sleeper.pid}\\) is using the ledger`),
+      );
     } finally {
       sleeper.kill('SIGKILL');
       await new Promise((r) => sleeper.once('exit', r));
     }
     // The holder is gone now: the lock is stale.
     const release = lockLedger(file);
-    expect(JSON.parse(readFileSync(`${file}.lock`, 'utf8'))).toMatchObject({ pid: process.pid, host: hostname(), id: expect.stringMatching(/^[0-9a-f]{16}$/) });
+    expect(JSON.parse(readFileSync(`${file}.lock`, 'utf8'))).toMatchObject({
+      pid: process.pid,
+      host: hostname(),
+      id: expect.stringMatching(/^[0-9a-f]{16}$/),
+    });
     release();
     expect(existsSync(`${file}.lock`)).toBe(false);
   });

@@ -20,7 +20,8 @@ beforeEach(() => {
 });
 afterEach(() => tmp.cleanup());
 
-const lockOf = (holder: object) => `${JSON.stringify({ id: '0123456789abcdef', at: '2025-03-04T00:00:00.000Z', ...holder })}\n`;
+const lockOf = (holder: object) =>
+  `${JSON.stringify({ id: '0123456789abcdef', at: '2025-03-04T00:00:00.000Z', ...holder })}\n`;
 
 describe('one writer per ledger', () => {
   it('two generate() at once in one process on one ledger: the second is refused, nothing is sent twice', async () => {
@@ -51,7 +52,9 @@ describe('one writer per ledger', () => {
     const error = (second as PromiseRejectedResult).reason;
     expect(error).toBeInstanceOf(LedgerError);
     expect(error.message).toMatch(/the ledger .*orders\.ledger\.jsonl is already in use by this process/);
-    const names = server.requests.flatMap((r) => JSON.parse(r.body).document_generation_data.map((d: any) => d.generated_file_name));
+    const names = server.requests.flatMap((r) =>
+      JSON.parse(r.body).document_generation_data.map((d: any) => d.generated_file_name),
+    );
     expect(names).toHaveLength(6);
     expect(new Set(names).size).toBe(6);
     // Released when the run ended: a later run in the same process may lock it.
@@ -62,7 +65,9 @@ describe('one writer per ledger', () => {
     const file = tmp.path('shared.ledger.jsonl');
     writeFileSync(`${file}.lock`, lockOf({ pid: 1, host: 'worker-7f3a', pidns: null }));
     expect(() => lockLedger(file)).toThrow(LedgerError);
-    expect(() => lockLedger(file)).toThrow(/locked by box-docgen on host worker-7f3a \(pid 1, since 2025-03-04T00:00:00.000Z\).*delete .*shared\.ledger\.jsonl\.lock/);
+    expect(() => lockLedger(file)).toThrow(
+      /locked by box-docgen on host worker-7f3a \(pid 1, since 2025-03-04T00:00:00.000Z\).*delete .*shared\.ledger\.jsonl\.lock/,
+    );
     expect(readFileSync(`${file}.lock`, 'utf8')).toContain('worker-7f3a');
   });
 
@@ -81,13 +86,27 @@ describe('one writer per ledger', () => {
   it('a lock left by a killed process on this host is taken over', async () => {
     const file = tmp.path('crashed.ledger.jsonl');
     const index = pathToFileURL(join(dirname(CLI), 'index.js')).href;
-    const holder = spawn(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(index)}); m.lockLedger(${JSON.stringify(file)}); setInterval(() => {}, 1000);`], {
-      stdio: 'ignore',
-    });
+    const holder = spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const m = await import(${JSON.stringify(index)}); m.lockLedger(${JSON.stringify(file)}); setInterval(() => {}, 1000);`,
+      ],
+      {
+        stdio: 'ignore',
+      },
+    );
     const exited = new Promise((resolve) => holder.once('exit', resolve));
     try {
-      await until(() => existsSync(`${file}.lock`) && readFileSync(`${file}.lock`, 'utf8').includes(String(holder.pid)), 10_000, 'the child to take the lock');
-      expect(() => lockLedger(file)).toThrow(new RegExp(`another box-docgen \\(pid ${holder.pid}\\b.*\\) is using the ledger`));
+      await until(
+        () => existsSync(`${file}.lock`) && readFileSync(`${file}.lock`, 'utf8').includes(String(holder.pid)),
+        10_000,
+        'the child to take the lock',
+      );
+      expect(() => lockLedger(file)).toThrow(
+        new RegExp(`another box-docgen \\(pid ${holder.pid}\\b.*\\) is using the ledger`),
+      );
     } finally {
       holder.kill('SIGKILL');
       await exited;

@@ -8,7 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli, tempDir } from './support.js';
 
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-const section = readme.slice(readme.indexOf('## Quickstart'), readme.indexOf('\n## ', readme.indexOf('## Quickstart') + 1));
+const section = readme.slice(
+  readme.indexOf('## Quickstart'),
+  readme.indexOf('\n## ', readme.indexOf('## Quickstart') + 1),
+);
 const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
 const commands = block.split('\n').filter((line) => line.startsWith('box-docgen '));
 
@@ -33,12 +36,22 @@ describe('the README quickstart against the mock', () => {
   });
 
   it('runs every command as written, signing in with client credentials, and leaves the documents in docs/', async () => {
-    const env = { BOX_CLIENT_ID: 'quickstart-id', BOX_CLIENT_SECRET: 'quickstart-secret', BOX_ENTERPRISE_ID: '738291', BOX_DOCGEN_BASE_URL: mock.url, BOX_AUTH_BASE_URL: mock.url };
+    const env = {
+      BOX_CLIENT_ID: 'quickstart-id',
+      BOX_CLIENT_SECRET: 'quickstart-secret',
+      BOX_ENTERPRISE_ID: '738291',
+      BOX_DOCGEN_BASE_URL: mock.url,
+      BOX_AUTH_BASE_URL: mock.url,
+    };
     for (const command of commands) {
       const result = await runCli(words(command).slice(1), { env, cwd: tmp.dir });
       expect(result.code, `${command}\n${result.stderr}`).toBe(0);
     }
-    expect(readdirSync(tmp.path('docs')).sort()).toEqual(['PO-1001 Fabrikam Inks.pdf', 'PO-1002 Lindqvist Paper Co..pdf', 'PO-1003 Contoso Office Supply.pdf']);
+    expect(readdirSync(tmp.path('docs')).sort()).toEqual([
+      'PO-1001 Fabrikam Inks.pdf',
+      'PO-1002 Lindqvist Paper Co..pdf',
+      'PO-1003 Contoso Office Supply.pdf',
+    ]);
     expect(readFileSync(tmp.path('docs/PO-1001 Fabrikam Inks.pdf'), 'utf8')).toMatch(/^%PDF-/);
     expect(readFileSync(tmp.path('purchase-order.ts'), 'utf8')).toContain('export interface PurchaseOrder');
     const requests = await mock.requests();

@@ -5,7 +5,16 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { respond, type Action, type ReceivedRequest } from '../helpers/fault-server.js';
 import { useFaultServers } from '../faults/support.js';
-import { clientError, envFor, filesUnder, generateArgs, ordersCsv, runCli, tempDir, type RunResult } from './support.js';
+import {
+  clientError,
+  envFor,
+  filesUnder,
+  generateArgs,
+  ordersCsv,
+  runCli,
+  tempDir,
+  type RunResult,
+} from './support.js';
 
 const TOKEN = 'SECRET-cli-token-5d1e8b27a9';
 const serve = useFaultServers();
@@ -20,12 +29,18 @@ type Head = Omit<ReceivedRequest, 'body' | 'abandoned'>;
 /** An error answer that echoes the request's Authorization header in its message and in a header. */
 const echo = (status: number, head: Head, also: string[] = []): Action => {
   const auth = [head.headers.authorization, ...also].join(', ');
-  return respond(status, clientError(status, `gateway refused the request with Authorization: ${auth}`), { 'x-echo-authorization': auth });
+  return respond(status, clientError(status, `gateway refused the request with Authorization: ${auth}`), {
+    'x-echo-authorization': auth,
+  });
 };
 
 /** The token is in none of the files the CLI wrote, nor its output; `[redacted]` shows the text got through. */
 function expectNoToken(result: RunResult, tokens: string[] = [TOKEN]) {
-  const outputs = [{ path: 'stdout', text: result.stdout }, { path: 'stderr', text: result.stderr }, ...filesUnder(tmp.dir)];
+  const outputs = [
+    { path: 'stdout', text: result.stdout },
+    { path: 'stderr', text: result.stderr },
+    ...filesUnder(tmp.dir),
+  ];
   for (const token of tokens) for (const { path, text } of outputs) expect(text, path).not.toContain(token);
 }
 
@@ -38,7 +53,18 @@ describe('the bearer token echoed by the server', () => {
     const env = envFor({ url: `${server.url}/2.0` }, { BOX_DEVELOPER_TOKEN: TOKEN });
     const data = tmp.write('orders.csv', ordersCsv(4));
     const state = tmp.path('orders.ledger.jsonl');
-    const args = ['--batch-size', '2', '--concurrency', '1', '--state', state, '--wait', '--verbose', '--max-retries', '0'];
+    const args = [
+      '--batch-size',
+      '2',
+      '--concurrency',
+      '1',
+      '--state',
+      state,
+      '--wait',
+      '--verbose',
+      '--max-retries',
+      '0',
+    ];
     const result = await runCli(generateArgs(data, [...args, '--report', tmp.path('report.csv'), '--json']), { env });
     expect(result.code).toBe(1);
     expect(server.requests[0]!.headers.authorization).toBe(`Bearer ${TOKEN}`);
@@ -65,10 +91,16 @@ describe('the bearer token echoed by the server', () => {
     const data = tmp.write('orders.csv', ordersCsv(3));
     const state = tmp.path('l.jsonl');
     const report = tmp.path('r.jsonl');
-    const result = await runCli(generateArgs(data, ['--state', state, '--wait', '--max-retries', '0', '--report', report]), { env });
+    const result = await runCli(
+      generateArgs(data, ['--state', state, '--wait', '--max-retries', '0', '--report', report]),
+      { env },
+    );
     expect(result.code).toBe(1);
     expectNoToken(result);
-    const lines = readFileSync(report, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(report, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.status)).toEqual(['lookup_failed', 'lookup_failed', 'lookup_failed']);
     expect(lines[0].errors[0]).toContain('Authorization: Bearer [redacted]');
 
@@ -99,12 +131,17 @@ describe('the bearer token echoed by the server', () => {
     // Prints tok-1-…, then tok-2-…: a new token each time it is run.
     const command = `n=$(cat '${counter}' 2>/dev/null || echo 0); n=$((n+1)); echo $n > '${counter}'; printf 'tok-%s-secret-0a9f' $n`;
     const data = tmp.write('orders.csv', ordersCsv(2));
-    const result = await runCli(generateArgs(data, ['--state', tmp.path('l.jsonl'), '--token-command', command, '--json', '--verbose']), {
-      env: { BOX_DOCGEN_BASE_URL: `${server.url}/2.0` },
-    });
+    const result = await runCli(
+      generateArgs(data, ['--state', tmp.path('l.jsonl'), '--token-command', command, '--json', '--verbose']),
+      {
+        env: { BOX_DOCGEN_BASE_URL: `${server.url}/2.0` },
+      },
+    );
     expect(result.code).toBe(1);
     expect(seen).toEqual(['Bearer tok-1-secret-0a9f', 'Bearer tok-2-secret-0a9f']);
     expectNoToken(result, ['tok-1-secret-0a9f', 'tok-2-secret-0a9f']);
-    expect(JSON.parse(result.stdout).failed.errors[0]).toContain('Bearer [redacted], Bearer [redacted], Bearer [redacted]');
+    expect(JSON.parse(result.stdout).failed.errors[0]).toContain(
+      'Bearer [redacted], Bearer [redacted], Bearer [redacted]',
+    );
   });
 });

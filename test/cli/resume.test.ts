@@ -8,7 +8,19 @@ import { existsSync, readFileSync } from 'node:fs';
 import { loadLedgers, RowState } from '@box-docgen/cli';
 import { startMockServer, type MockServer } from '@box-docgen/mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { acceptedNames, batchPosts, collect, envFor, generateArgs, ledgerLines, ordersCsv, runCli, spawnCli, tempDir, until } from './support.js';
+import {
+  acceptedNames,
+  batchPosts,
+  collect,
+  envFor,
+  generateArgs,
+  ledgerLines,
+  ordersCsv,
+  runCli,
+  spawnCli,
+  tempDir,
+  until,
+} from './support.js';
 
 const ROWS = 30;
 const nameOf = (i: number) => `PO-${String(i + 1).padStart(5, '0')} Vendor ${i % 7}, Inc.`;
@@ -43,7 +55,11 @@ describe('a stop signal mid-run, then a rerun', () => {
 
       const child = spawnCli(args, { env: envFor(mock) });
       const done = collect(child);
-      await until(() => ledgerLines(state).filter((r) => r.t === 'submitted').length >= 2, 20_000, 'two submitted batches');
+      await until(
+        () => ledgerLines(state).filter((r) => r.t === 'submitted').length >= 2,
+        20_000,
+        'two submitted batches',
+      );
       child.kill(signal);
       const first = await done;
       expect(first.signal).toBeNull(); // it handled the signal and exited by itself
@@ -84,7 +100,11 @@ describe('a crash (SIGKILL) mid-run, then a rerun', () => {
 
     const child = spawnCli(args, { env: envFor(mock) });
     const done = collect(child);
-    await until(() => ledgerLines(state).filter((r) => r.t === 'submitted').length >= 2, 20_000, 'two submitted batches');
+    await until(
+      () => ledgerLines(state).filter((r) => r.t === 'submitted').length >= 2,
+      20_000,
+      'two submitted batches',
+    );
     child.kill('SIGKILL');
     expect((await done).signal).toBe('SIGKILL');
     expect(existsSync(`${state}.lock`)).toBe(true); // left behind by the crash; the rerun takes it over
@@ -128,7 +148,11 @@ describe('a crash (SIGKILL) mid-run, then a rerun', () => {
 
     const child = spawnCli(args, { env: envFor(stalled) });
     const done = collect(child);
-    await until(async () => ledgerLines(state).some((r) => r.t === 'intent') && (await batchPosts(stalled)).length > 0, 20_000, 'the first intent and its POST');
+    await until(
+      async () => ledgerLines(state).some((r) => r.t === 'intent') && (await batchPosts(stalled)).length > 0,
+      20_000,
+      'the first intent and its POST',
+    );
     child.kill('SIGKILL');
     await done;
     expect(ledgerLines(state).map((r) => r.t)).toEqual(['run', 'intent']);
@@ -143,9 +167,14 @@ describe('a crash (SIGKILL) mid-run, then a rerun', () => {
 
     const report = await runCli(['report', state, '--offline', '--format', 'jsonl'], { env: {} });
     expect(report.code).toBe(3);
-    const lines = report.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = report.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.filter((l) => l.status === 'outcome_unknown').map((l) => l.row)).toEqual([0, 1, 2, 3]);
-    expect(lines.find((l) => l.row === 0).errors[0]).toMatch(/no outcome was recorded: the run stopped after the batch was about to be sent; check in Box/);
+    expect(lines.find((l) => l.row === 0).errors[0]).toMatch(
+      /no outcome was recorded: the run stopped after the batch was about to be sent; check in Box/,
+    );
     expect(lines.filter((l) => l.status === 'submitted')).toHaveLength(8);
 
     const retry = await runCli([...args, '--retry-unknown', '--json'], { env: envFor(mock) });
@@ -159,7 +188,9 @@ describe('a crash (SIGKILL) mid-run, then a rerun', () => {
     const stalled = await server('rate-limited:every=1,retryAfter=30');
     const data = tmp.write('orders.csv', ordersCsv(8));
     const state = tmp.path('ledger.jsonl');
-    const child = spawnCli(generateArgs(data, ['--batch-size', '4', '--concurrency', '1', '--state', state]), { env: envFor(stalled) });
+    const child = spawnCli(generateArgs(data, ['--batch-size', '4', '--concurrency', '1', '--state', state]), {
+      env: envFor(stalled),
+    });
     const done = collect(child);
     await until(async () => (await batchPosts(stalled)).length > 0, 20_000, 'the first POST');
     child.kill('SIGINT');
@@ -179,11 +210,25 @@ describe('stopping while waiting', () => {
     const data = tmp.write('orders.csv', ordersCsv(10));
     const state = tmp.path('ledger.jsonl');
     const report = tmp.path('report.csv');
-    const args = generateArgs(data, ['--batch-size', '5', '--state', state, '--wait', '--poll-interval', '50', '--report', report]);
+    const args = generateArgs(data, [
+      '--batch-size',
+      '5',
+      '--state',
+      state,
+      '--wait',
+      '--poll-interval',
+      '50',
+      '--report',
+      report,
+    ]);
 
     const child = spawnCli(args, { env: envFor(mock) });
     const done = collect(child);
-    await until(async () => (await mock.requests()).some((r) => r.path.startsWith('/docgen_batch_jobs/')), 20_000, 'the first poll');
+    await until(
+      async () => (await mock.requests()).some((r) => r.path.startsWith('/docgen_batch_jobs/')),
+      20_000,
+      'the first poll',
+    );
     child.kill('SIGINT');
     const first = await done;
     expect(first.code).toBe(130);
@@ -193,7 +238,11 @@ describe('stopping while waiting', () => {
 
     const rerun = await runCli([...args, '--json'], { env: envFor(mock) });
     expect(rerun.code).toBe(0);
-    expect(JSON.parse(rerun.stdout)).toMatchObject({ alreadySubmitted: 10, submitted: { rows: 0 }, report: { rows: 10, statuses: { completed: 10 } } });
+    expect(JSON.parse(rerun.stdout)).toMatchObject({
+      alreadySubmitted: 10,
+      submitted: { rows: 0 },
+      report: { rows: 10, statuses: { completed: 10 } },
+    });
     expect(await batchPosts(mock)).toHaveLength(2);
   }, 30_000);
 
@@ -202,12 +251,26 @@ describe('stopping while waiting', () => {
     const data = tmp.write('orders.csv', ordersCsv(4));
     const report = tmp.path('report.jsonl');
     const result = await runCli(
-      generateArgs(data, ['--state', tmp.path('l.jsonl'), '--wait', '--poll-interval', '50', '--wait-timeout', '1', '--report', report, '--json']),
+      generateArgs(data, [
+        '--state',
+        tmp.path('l.jsonl'),
+        '--wait',
+        '--poll-interval',
+        '50',
+        '--wait-timeout',
+        '1',
+        '--report',
+        report,
+        '--json',
+      ]),
       { env: envFor(mock) },
     );
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stdout).report).toMatchObject({ rows: 4, unfinished: 4, failed: 0 });
-    const lines = readFileSync(report, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(report, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.status)).toEqual(['submitted', 'submitted', 'submitted', 'submitted']);
     expect(lines[0].errors[0]).toMatch(/did not finish within 1000 ms/);
   }, 30_000);

@@ -25,10 +25,21 @@ async function box(secondStatus = 'failed') {
     }
     const batch = /docgen_batch_jobs\/(\d+)/.exec(head.url)?.[1] ?? '';
     const page = jobsPage(batch, sizes.get(batch) ?? 3);
-    if (batch === '7000001') page.entries[1] = { ...page.entries[1]!, status: secondStatus, output_file: null as never, failures: { errors: ['no value for the tag {{vendor.company}}'], warnings: [] } as never };
+    if (batch === '7000001')
+      page.entries[1] = {
+        ...page.entries[1]!,
+        status: secondStatus,
+        output_file: null as never,
+        failures: { errors: ['no value for the tag {{vendor.company}}'], warnings: [] } as never,
+      };
     return respond(200, page);
   });
-  return { server, sizes, posts: () => server.requests.filter((r) => r.method === 'POST').map((r) => JSON.parse(r.body).document_generation_data) };
+  return {
+    server,
+    sizes,
+    posts: () =>
+      server.requests.filter((r) => r.method === 'POST').map((r) => JSON.parse(r.body).document_generation_data),
+  };
 }
 
 const csv = (second: string, first = 'Acme') => `order.id,vendor.company\nPO-1,${first}\nPO-2,${second}\nPO-3,Acme\n`;
@@ -39,7 +50,23 @@ describe('--retry-failed', () => {
     const env = envFor({ url: `${server.url}/2.0` });
     const data = tmp.write('orders.csv', csv(''));
     const state = tmp.path('l.jsonl');
-    const run = (extra: string[]) => runCli(generateArgs(data, ['--name', '{order.id}', '--state', state, '--wait', '--poll-interval', '10', '--report', tmp.path('r.jsonl'), '--json', ...extra]), { env });
+    const run = (extra: string[]) =>
+      runCli(
+        generateArgs(data, [
+          '--name',
+          '{order.id}',
+          '--state',
+          state,
+          '--wait',
+          '--poll-interval',
+          '10',
+          '--report',
+          tmp.path('r.jsonl'),
+          '--json',
+          ...extra,
+        ]),
+        { env },
+      );
     expect((await run([])).code).toBe(1); // the second job failed
 
     writeFileSync(data, csv('Initech'));
@@ -57,8 +84,16 @@ describe('--retry-failed', () => {
       [{ generated_file_name: 'PO-2', user_input: { order: { id: 'PO-2' }, vendor: { company: 'Initech' } } }],
     ]);
     // The report (in ledger order) follows the row to its new job, once, and sees no duplicate.
-    const report = readFileSync(tmp.path('r.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).sort((a, b) => a.row - b.row);
-    expect(report.map((l) => [l.row, l.batch_id, l.status])).toEqual([[0, '7000001', 'completed'], [1, '7000002', 'completed'], [2, '7000001', 'completed']]);
+    const report = readFileSync(tmp.path('r.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .sort((a, b) => a.row - b.row);
+    expect(report.map((l) => [l.row, l.batch_id, l.status])).toEqual([
+      [0, '7000001', 'completed'],
+      [1, '7000002', 'completed'],
+      [2, '7000001', 'completed'],
+    ]);
     expect(report.flatMap((l) => l.warnings)).toEqual([]);
 
     // Nothing failed any more: a rerun sends nothing.
@@ -72,9 +107,24 @@ describe('--retry-failed', () => {
     const env = envFor({ url: `${server.url}/2.0` });
     const data = tmp.write('orders.csv', csv(''));
     const state = tmp.path('l.jsonl');
-    await runCli(generateArgs(data, ['--name', '{order.id}', '--state', state, '--wait', '--poll-interval', '10', '--report', tmp.path('r.jsonl')]), { env });
+    await runCli(
+      generateArgs(data, [
+        '--name',
+        '{order.id}',
+        '--state',
+        state,
+        '--wait',
+        '--poll-interval',
+        '10',
+        '--report',
+        tmp.path('r.jsonl'),
+      ]),
+      { env },
+    );
     writeFileSync(data, csv('Initech', 'Changed'));
-    const result = await runCli(generateArgs(data, ['--name', '{order.id}', '--state', state, '--retry-failed']), { env });
+    const result = await runCli(generateArgs(data, ['--name', '{order.id}', '--state', state, '--retry-failed']), {
+      env,
+    });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/row 0 \(line 2, "PO-1"\) differs from what was sent for it/);
     expect(posts()).toHaveLength(1);
@@ -85,11 +135,14 @@ describe('--retry-failed', () => {
     const env = envFor({ url: `${server.url}/2.0` });
     const data = tmp.write('orders.csv', csv('Acme'));
     const state = tmp.path('l.jsonl');
-    const args = (extra: string[]) => generateArgs(data, ['--name', '{order.id}', '--state', state, '--json', ...extra]);
+    const args = (extra: string[]) =>
+      generateArgs(data, ['--name', '{order.id}', '--state', state, '--json', ...extra]);
     await runCli(args([]), { env });
     expect(JSON.parse((await runCli(args(['--retry-failed']), { env })).stdout)).toMatchObject({ resent: 0 });
     sizes.set('7000002', 1);
-    expect(JSON.parse((await runCli(args(['--retry-failed', '--retry-completed-with-error']), { env })).stdout)).toMatchObject({ resent: 1 });
+    expect(
+      JSON.parse((await runCli(args(['--retry-failed', '--retry-completed-with-error']), { env })).stdout),
+    ).toMatchObject({ resent: 1 });
     expect(posts().map((p) => p.length)).toEqual([3, 1]);
   });
 });

@@ -1,7 +1,15 @@
 // The streaming readers: RFC 4180 CSV (quotes, commas, "" and line breaks inside fields,
 // CRLF, chunk boundaries anywhere) and JSONL, with line numbers for every row and every error.
 import { Readable } from 'node:stream';
-import { CsvTokenizer, InputError, readCsvRows, readJsonlRows, readRows, type CsvRecord, type Row } from '@box-docgen/cli';
+import {
+  CsvTokenizer,
+  InputError,
+  readCsvRows,
+  readJsonlRows,
+  readRows,
+  type CsvRecord,
+  type Row,
+} from '@box-docgen/cli';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from './support.js';
 
@@ -46,7 +54,11 @@ describe('CSV tokenizer', () => {
     for (const size of [1, 2, 3, 7]) expect(tokenize(tricky, size)).toEqual(whole);
     for (let cut = 1; cut < tricky.length; cut++) {
       const tokenizer = new CsvTokenizer();
-      const records = [...tokenizer.push(tricky.slice(0, cut)), ...tokenizer.push(tricky.slice(cut)), ...tokenizer.end()];
+      const records = [
+        ...tokenizer.push(tricky.slice(0, cut)),
+        ...tokenizer.push(tricky.slice(cut)),
+        ...tokenizer.end(),
+      ];
       expect(records, `split at ${cut}`).toEqual(whole);
     }
   });
@@ -76,10 +88,20 @@ describe('CSV tokenizer', () => {
 
 describe('readCsvRows', () => {
   it('yields { index, line, data } with dotted columns nested, counting data rows from 0', async () => {
-    const rows = await csvRows('order.id,vendor.company,vendor.contact.email\nPO-1,"Acme, Inc.",a@x.example\n\nPO-2,"Multi\nLine",b@x.example\n');
+    const rows = await csvRows(
+      'order.id,vendor.company,vendor.contact.email\nPO-1,"Acme, Inc.",a@x.example\n\nPO-2,"Multi\nLine",b@x.example\n',
+    );
     expect(rows).toEqual([
-      { index: 0, line: 2, data: { order: { id: 'PO-1' }, vendor: { company: 'Acme, Inc.', contact: { email: 'a@x.example' } } } },
-      { index: 1, line: 4, data: { order: { id: 'PO-2' }, vendor: { company: 'Multi\nLine', contact: { email: 'b@x.example' } } } },
+      {
+        index: 0,
+        line: 2,
+        data: { order: { id: 'PO-1' }, vendor: { company: 'Acme, Inc.', contact: { email: 'a@x.example' } } },
+      },
+      {
+        index: 1,
+        line: 4,
+        data: { order: { id: 'PO-2' }, vendor: { company: 'Multi\nLine', contact: { email: 'b@x.example' } } },
+      },
     ]);
   });
 
@@ -117,9 +139,9 @@ describe('readJsonlRows', () => {
     expect(rows.map((r) => [r.line, r.error ? r.error.split(':')[0] : 'ok'])).toEqual([
       [1, 'ok'],
       [2, 'not valid JSON'],
-      [3, 'must be a JSON object (the row\'s user_input), got an array'],
-      [4, 'must be a JSON object (the row\'s user_input), got number'],
-      [5, 'must be a JSON object (the row\'s user_input), got null'],
+      [3, "must be a JSON object (the row's user_input), got an array"],
+      [4, "must be a JSON object (the row's user_input), got number"],
+      [5, "must be a JSON object (the row's user_input), got null"],
       [6, 'ok'],
     ]);
   });
@@ -139,7 +161,10 @@ describe('readRows from files', () => {
       expect(row.error).toBeUndefined();
       expect(row.index).toBe(count);
       expect(row.line).toBe(expectedLine);
-      expect(row.data).toEqual({ id: String(count), note: `note ${count}${count % 10 === 0 ? '\nsecond line' : ''}, with comma` });
+      expect(row.data).toEqual({
+        id: String(count),
+        note: `note ${count}${count % 10 === 0 ? '\nsecond line' : ''}, with comma`,
+      });
       expectedLine += count % 10 === 0 ? 2 : 1;
       count++;
     }

@@ -7,24 +7,53 @@ describe('compileColumns', () => {
     const columns = compileColumns(['order.id', 'vendor.company', 'order.amount', ' vendor.contact.email ', 'notes']);
     expect(columns.count).toBe(5);
     const built = columns.build(['PO-1', 'Acme', '12.50', 'a@x.example', '']);
-    expect(built).toEqual({ order: { id: 'PO-1', amount: '12.50' }, vendor: { company: 'Acme', contact: { email: 'a@x.example' } }, notes: '' });
+    expect(built).toEqual({
+      order: { id: 'PO-1', amount: '12.50' },
+      vendor: { company: 'Acme', contact: { email: 'a@x.example' } },
+      notes: '',
+    });
     expect(Object.keys(built)).toEqual(['order', 'vendor', 'notes']);
   });
 
   it('makes arrays of levels numbered 0..n-1 and drops trailing items whose cells are all empty', () => {
-    const columns = compileColumns(['order.products.0.name', 'order.products.0.qty', 'order.products.1.name', 'order.products.1.qty', 'tags.0', 'tags.1']);
+    const columns = compileColumns([
+      'order.products.0.name',
+      'order.products.0.qty',
+      'order.products.1.name',
+      'order.products.1.qty',
+      'tags.0',
+      'tags.1',
+    ]);
     expect(columns.build(['Paper', '2', 'Pens', '5', 'a', 'b'])).toEqual({
-      order: { products: [{ name: 'Paper', qty: '2' }, { name: 'Pens', qty: '5' }] },
+      order: {
+        products: [
+          { name: 'Paper', qty: '2' },
+          { name: 'Pens', qty: '5' },
+        ],
+      },
       tags: ['a', 'b'],
     });
-    expect(columns.build(['Paper', '2', '', '', 'a', ''])).toEqual({ order: { products: [{ name: 'Paper', qty: '2' }] }, tags: ['a'] });
+    expect(columns.build(['Paper', '2', '', '', 'a', ''])).toEqual({
+      order: { products: [{ name: 'Paper', qty: '2' }] },
+      tags: ['a'],
+    });
     // An empty item before a filled one stays: positions mean something.
-    expect(columns.build(['', '', 'Pens', '5', '', 'b'])).toEqual({ order: { products: [{ name: '', qty: '' }, { name: 'Pens', qty: '5' }] }, tags: ['', 'b'] });
+    expect(columns.build(['', '', 'Pens', '5', '', 'b'])).toEqual({
+      order: {
+        products: [
+          { name: '', qty: '' },
+          { name: 'Pens', qty: '5' },
+        ],
+      },
+      tags: ['', 'b'],
+    });
   });
 
   it('refuses gaps in array numbering, and values that would also be objects', () => {
     expect(() => compileColumns(['items.0', 'items.2'])).toThrow(/"items.2" has no "items.1"/);
-    expect(() => compileColumns(['order.id', 'order'])).toThrow(/column 2 \("order"\) is a value, but a column under "order\." makes "order" an object/);
+    expect(() => compileColumns(['order.id', 'order'])).toThrow(
+      /column 2 \("order"\) is a value, but a column under "order\." makes "order" an object/,
+    );
     expect(() => compileColumns(['order', 'order.id'])).toThrow(/column 1 \("order"\) is a value/);
   });
 
@@ -37,11 +66,16 @@ describe('compileColumns', () => {
 });
 
 describe('compileNamePattern', () => {
-  const data = { order: { id: 'PO-7', total: 12.5, products: [{ name: 'Paper' }] }, vendor: { company: 'Acme, Inc.', blank: '', none: null } };
+  const data = {
+    order: { id: 'PO-7', total: 12.5, products: [{ name: 'Paper' }] },
+    vendor: { company: 'Acme, Inc.', blank: '', none: null },
+  };
 
   it('fills {paths} from the row, array items by index, {{ }} as literal braces', () => {
     expect(compileNamePattern('PO {order.id} {vendor.company}').apply(data)).toEqual({ name: 'PO PO-7 Acme, Inc.' });
-    expect(compileNamePattern('{order.id} {order.total} {order.products.0.name}').apply(data)).toEqual({ name: 'PO-7 12.5 Paper' });
+    expect(compileNamePattern('{order.id} {order.total} {order.products.0.name}').apply(data)).toEqual({
+      name: 'PO-7 12.5 Paper',
+    });
     expect(compileNamePattern('{{draft}} { order.id }').apply(data)).toEqual({ name: '{draft} PO-7' });
     expect(compileNamePattern('PO {order.id} {vendor.company}').fields).toEqual(['order.id', 'vendor.company']);
   });
@@ -61,7 +95,9 @@ describe('compileNamePattern', () => {
     expect(name('a\\b')).toMatchObject({ error: expect.stringMatching(/contains a \/ or \\/) });
     expect(name('line\nbreak')).toMatchObject({ error: expect.stringMatching(/line break/) });
     expect(name('..')).toMatchObject({ error: expect.stringMatching(/not allowed/) });
-    expect(name('x'.repeat(256))).toMatchObject({ error: expect.stringMatching(/256 characters long; Box allows at most 255/) });
+    expect(name('x'.repeat(256))).toMatchObject({
+      error: expect.stringMatching(/256 characters long; Box allows at most 255/),
+    });
     expect(name('x'.repeat(255))).toEqual({ name: 'x'.repeat(255) });
   });
 

@@ -25,28 +25,50 @@ async function box(refuse?: string) {
     if (head.url === '/oauth2/token') {
       if (refuse) return respond(400, { error: 'invalid_client', error_description: refuse });
       n++;
-      return respond(200, { access_token: `tok-${n}-abcdefgh`, expires_in: 3600, token_type: 'bearer', refresh_token: `refresh-${n}-abcdefgh` });
+      return respond(200, {
+        access_token: `tok-${n}-abcdefgh`,
+        expires_in: 3600,
+        token_type: 'bearer',
+        refresh_token: `refresh-${n}-abcdefgh`,
+      });
     }
-    return /^Bearer tok-/.test(head.headers.authorization ?? '') ? respond(200, job) : respond(401, { type: 'error', status: 401, code: 'unauthorized', message: 'no' });
+    return /^Bearer tok-/.test(head.headers.authorization ?? '')
+      ? respond(200, job)
+      : respond(401, { type: 'error', status: 401, code: 'unauthorized', message: 'no' });
   });
   const env = { BOX_AUTH_BASE_URL: server.url, BOX_DOCGEN_BASE_URL: `${server.url}/2.0` };
-  const forms = () => server.requests.filter((r) => r.url === '/oauth2/token').map((r) => Object.fromEntries(new URLSearchParams(r.body)));
+  const forms = () =>
+    server.requests
+      .filter((r) => r.url === '/oauth2/token')
+      .map((r) => Object.fromEntries(new URLSearchParams(r.body)));
   return { server, env, forms };
 }
 
 describe('--auth', () => {
   it('ccg: client credentials from BOX_CLIENT_ID, BOX_CLIENT_SECRET and BOX_ENTERPRISE_ID', async () => {
     const { env, forms, server } = await box();
-    const result = await runCli(['jobs', 'get', '123', '--auth', 'ccg', '--json'], { env: { ...env, BOX_CLIENT_ID: 'cid', BOX_CLIENT_SECRET: SECRET, BOX_ENTERPRISE_ID: '738291' } });
+    const result = await runCli(['jobs', 'get', '123', '--auth', 'ccg', '--json'], {
+      env: { ...env, BOX_CLIENT_ID: 'cid', BOX_CLIENT_SECRET: SECRET, BOX_ENTERPRISE_ID: '738291' },
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ id: '123' });
-    expect(forms()).toEqual([{ grant_type: 'client_credentials', client_id: 'cid', client_secret: SECRET, box_subject_type: 'enterprise', box_subject_id: '738291' }]);
+    expect(forms()).toEqual([
+      {
+        grant_type: 'client_credentials',
+        client_id: 'cid',
+        client_secret: SECRET,
+        box_subject_type: 'enterprise',
+        box_subject_id: '738291',
+      },
+    ]);
     expect(server.requests.find((r) => r.url.startsWith('/2.0/'))!.headers.authorization).toBe('Bearer tok-1-abcdefgh');
   });
 
-  it('a refused sign-in is exit 2 with Box\'s reason, and the secret it echoed is redacted', async () => {
+  it("a refused sign-in is exit 2 with Box's reason, and the secret it echoed is redacted", async () => {
     const { env } = await box(`bad secret ${SECRET}`);
-    const result = await runCli(['jobs', 'get', '123', '--auth', 'ccg'], { env: { ...env, BOX_CLIENT_ID: 'cid', BOX_CLIENT_SECRET: SECRET, BOX_ENTERPRISE_ID: '1' } });
+    const result = await runCli(['jobs', 'get', '123', '--auth', 'ccg'], {
+      env: { ...env, BOX_CLIENT_ID: 'cid', BOX_CLIENT_SECRET: SECRET, BOX_ENTERPRISE_ID: '1' },
+    });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('sign-in failed');
     expect(result.stderr).toContain('invalid_client');
@@ -61,19 +83,40 @@ describe('--auth', () => {
 
   it('jwt: the app config file named by BOX_JWT_CONFIG', async () => {
     const { env, forms } = await box();
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'pass-phrase-1' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
-    const config = tmp.write('config.json', JSON.stringify({ boxAppSettings: { clientID: 'jwt-cid', clientSecret: SECRET, appAuth: { publicKeyID: 'k1', privateKey, passphrase: 'pass-phrase-1' } }, enterpriseID: '55' }));
+    const { privateKey } = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'pass-phrase-1' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
+    const config = tmp.write(
+      'config.json',
+      JSON.stringify({
+        boxAppSettings: {
+          clientID: 'jwt-cid',
+          clientSecret: SECRET,
+          appAuth: { publicKeyID: 'k1', privateKey, passphrase: 'pass-phrase-1' },
+        },
+        enterpriseID: '55',
+      }),
+    );
     const result = await runCli(['jobs', 'get', '123', '--auth', 'jwt'], { env: { ...env, BOX_JWT_CONFIG: config } });
     expect(result.code, result.stderr).toBe(0);
-    expect(forms()[0]).toMatchObject({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', client_id: 'jwt-cid' });
+    expect(forms()[0]).toMatchObject({
+      grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+      client_id: 'jwt-cid',
+    });
   });
 
   it('oauth: refreshes with the token in BOX_OAUTH_TOKEN_FILE and stores the new one there', async () => {
     const { env, forms } = await box();
     const file = tmp.write('refresh.txt', 'refresh-0-stored\n');
-    const result = await runCli(['jobs', 'get', '123', '--auth', 'oauth'], { env: { ...env, BOX_CLIENT_ID: 'cid', BOX_CLIENT_SECRET: SECRET, BOX_OAUTH_TOKEN_FILE: file } });
+    const result = await runCli(['jobs', 'get', '123', '--auth', 'oauth'], {
+      env: { ...env, BOX_CLIENT_ID: 'cid', BOX_CLIENT_SECRET: SECRET, BOX_OAUTH_TOKEN_FILE: file },
+    });
     expect(result.code, result.stderr).toBe(0);
-    expect(forms()).toEqual([{ grant_type: 'refresh_token', refresh_token: 'refresh-0-stored', client_id: 'cid', client_secret: SECRET }]);
+    expect(forms()).toEqual([
+      { grant_type: 'refresh_token', refresh_token: 'refresh-0-stored', client_id: 'cid', client_secret: SECRET },
+    ]);
     expect(readFileSync(file, 'utf8')).toBe('refresh-1-abcdefgh\n');
   });
 });

@@ -26,7 +26,10 @@ export interface RunResult {
 /** The Node that runs the CLI: the test runner's, or BOX_DOCGEN_CLI_NODE (e.g. a Node 20 to check the CLI's floor). */
 export const CLI_NODE = process.env.BOX_DOCGEN_CLI_NODE || process.execPath;
 
-export function spawnCli(args: string[], options: { env?: Record<string, string | undefined>; cwd?: string } = {}): ChildProcess {
+export function spawnCli(
+  args: string[],
+  options: { env?: Record<string, string | undefined>; cwd?: string } = {},
+): ChildProcess {
   return spawn(CLI_NODE, [CLI, ...args], {
     cwd: options.cwd,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env },
@@ -45,11 +48,19 @@ export function collect(child: ChildProcess): Promise<RunResult> {
   });
 }
 
-export function runCli(args: string[], options: { env?: Record<string, string | undefined>; cwd?: string } = {}): Promise<RunResult> {
+export function runCli(
+  args: string[],
+  options: { env?: Record<string, string | undefined>; cwd?: string } = {},
+): Promise<RunResult> {
   return collect(spawnCli(args, options));
 }
 
-export function tempDir(): { dir: string; path(name: string): string; write(name: string, text: string): string; cleanup(): void } {
+export function tempDir(): {
+  dir: string;
+  path(name: string): string;
+  write(name: string, text: string): string;
+  cleanup(): void;
+} {
   const dir = mkdtempSync(join(tmpdir(), 'box-docgen-cli-test-'));
   return {
     dir,
@@ -81,7 +92,21 @@ export const NAME = '{order.id} {vendor.company}';
  * unless `check` is set; template-check.test.ts tests the check itself.
  */
 export function generateArgs(data: string, extra: string[] = [], check = false): string[] {
-  return ['generate', '--template', TEMPLATE, '--folder', FOLDER, '--data', data, '--name', NAME, '--output-type', 'pdf', ...(check ? [] : ['--no-check']), ...extra];
+  return [
+    'generate',
+    '--template',
+    TEMPLATE,
+    '--folder',
+    FOLDER,
+    '--data',
+    data,
+    '--name',
+    NAME,
+    '--output-type',
+    'pdf',
+    ...(check ? [] : ['--no-check']),
+    ...extra,
+  ];
 }
 
 export function envFor(mock: Pick<MockServer, 'url'>, extra: Record<string, string> = {}): Record<string, string> {
@@ -93,7 +118,11 @@ export async function acceptedNames(mock: Pick<MockServer, 'requests'>): Promise
   const requests = await mock.requests();
   return requests
     .filter((r) => r.method === 'POST' && r.path === '/docgen_batches' && r.status === 202)
-    .flatMap((r) => (r.body as { document_generation_data: { generated_file_name: string }[] }).document_generation_data.map((d) => d.generated_file_name));
+    .flatMap((r) =>
+      (r.body as { document_generation_data: { generated_file_name: string }[] }).document_generation_data.map(
+        (d) => d.generated_file_name,
+      ),
+    );
 }
 
 /** Every POST /docgen_batches the mock received, whatever it answered. */
@@ -116,7 +145,11 @@ export function ledgerLines(path: string): Record<string, any>[] {
 }
 
 /** Polls `check` every 20 ms until it returns true, or fails after `timeoutMs`. */
-export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 15_000, what = 'condition'): Promise<void> {
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 15_000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

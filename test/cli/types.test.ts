@@ -21,7 +21,9 @@ afterAll(async () => {
 describe('box-docgen types', () => {
   it('writes the user_input interface: nested objects, the table and the loop as arrays, the condition optional', async () => {
     const out = tmp.path('purchase-order.ts');
-    const result = await runCli(['types', '--template', TEMPLATE, '--out', out, '--type-name', 'PurchaseOrder'], { env: envFor(mock) });
+    const result = await runCli(['types', '--template', TEMPLATE, '--out', out, '--type-name', 'PurchaseOrder'], {
+      env: envFor(mock),
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toBe(`wrote ${out}: PurchaseOrder from 9 tags\n`);
     const text = readFileSync(out, 'utf8');
@@ -49,15 +51,33 @@ describe('box-docgen types', () => {
   it('the type compiles for rows that fit and not for rows that do not', async () => {
     const out = tmp.path('input.ts');
     await runCli(['types', '--template', TEMPLATE, '--out', out], { env: envFor(mock) });
-    writeFileSync(tmp.path('use.ts'), `import type { UserInput } from './input.js';
+    writeFileSync(
+      tmp.path('use.ts'),
+      `import type { UserInput } from './input.js';
 export const fits: UserInput = { order: { id: 'PO-1', date: '2025-03-01', vendor: { company: 'Acme', logo: 'x.png' }, products: [{ name: 'bolt', quantity: 2, price: '0.5' }], deliveryNotes: [] } };
 // @ts-expect-error vendor under the wrong parent: order.vendor is missing
 export const misplaced: UserInput = { order: { id: 'PO-1', date: 'd', products: [], deliveryNotes: [] }, vendor: { company: 'Acme', logo: 'x' } };
 // @ts-expect-error products must be a list
 export const notAList: UserInput = { order: { id: 'PO-1', date: 'd', vendor: { company: 'A', logo: 'x' }, products: { name: 'bolt', quantity: 1, price: 1 }, deliveryNotes: [] } };
-`);
+`,
+    );
     const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
     // Throws (with tsc's output) when a line that should compile does not, or an expected error is missing.
-    execFileSync(process.execPath, [tsc, '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', tmp.path('use.ts')], { stdio: 'pipe' });
+    execFileSync(
+      process.execPath,
+      [
+        tsc,
+        '--noEmit',
+        '--strict',
+        '--module',
+        'nodenext',
+        '--moduleResolution',
+        'nodenext',
+        '--target',
+        'es2022',
+        tmp.path('use.ts'),
+      ],
+      { stdio: 'pipe' },
+    );
   });
 });

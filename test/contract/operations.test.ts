@@ -112,7 +112,11 @@ describe('error answers surface as DocGenApiError', () => {
     ['401 on get job', 401, () => docgen.jobs.get('1', prefer('code=401'))],
     ['404 on get template', 404, () => docgen.templates.get('1', prefer('code=404'))],
     ['404 on batch jobs', 404, () => docgen.batches.listJobs('1', undefined, prefer('code=404')).then((p) => p)],
-    ['429 on create batch', 429, () => docgen.batches.create(requestExample('/docgen_batches', 'post'), prefer('code=429'))],
+    [
+      '429 on create batch',
+      429,
+      () => docgen.batches.create(requestExample('/docgen_batches', 'post'), prefer('code=429')),
+    ],
     ['403 on delete template', 403, () => docgen.templates.delete('1', prefer('code=403'))],
   ];
   for (const [name, status, run] of cases) {
@@ -162,7 +166,13 @@ describe('request values the documentation fixes', () => {
 
   it('and the client refuses them before sending, naming the field', async () => {
     const body = requestExample('/docgen_batches', 'post');
-    await expect(docgen.batches.create({ ...body, output_type: 'xlsx' as 'pdf' })).rejects.toMatchObject({ field: 'output_type', message: "output_type: must be 'docx' or 'pdf'" });
-    await expect(docgen.batches.create({ ...body, input_source: 'apii' as 'api' })).rejects.toMatchObject({ field: 'input_source', message: "input_source: must be 'api'" });
+    await expect(docgen.batches.create({ ...body, output_type: 'xlsx' as 'pdf' })).rejects.toMatchObject({
+      field: 'output_type',
+      message: "output_type: must be 'docx' or 'pdf'",
+    });
+    await expect(docgen.batches.create({ ...body, input_source: 'apii' as 'api' })).rejects.toMatchObject({
+      field: 'input_source',
+      message: "input_source: must be 'api'",
+    });
   });
 });

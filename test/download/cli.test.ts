@@ -34,7 +34,8 @@ const api = (hostUrl: string, n: number) =>
     return respond(200, jobsPage('7000123', n));
   });
 
-const rows = (n: number) => `order.id,vendor.company\n${Array.from({ length: n }, (_, i) => `PO-${i + 1},Acme`).join('\n')}\n`;
+const rows = (n: number) =>
+  `order.id,vendor.company\n${Array.from({ length: n }, (_, i) => `PO-${i + 1},Acme`).join('\n')}\n`;
 
 describe('documents to disk', () => {
   it('generate --wait --download DIR writes <name>.<output type> for every completed job, the token never reaching the host', async () => {
@@ -42,7 +43,20 @@ describe('documents to disk', () => {
     const box = await api(files.url, 3);
     const data = tmp.write('orders.csv', rows(3));
     const out = tmp.path('docs');
-    const result = await runCli(generateArgs(data, ['--state', tmp.path('l.jsonl'), '--wait', '--poll-interval', '10', '--report', tmp.path('r.jsonl'), '--download', out]), { env: envFor({ url: `${box.url}/2.0` }) });
+    const result = await runCli(
+      generateArgs(data, [
+        '--state',
+        tmp.path('l.jsonl'),
+        '--wait',
+        '--poll-interval',
+        '10',
+        '--report',
+        tmp.path('r.jsonl'),
+        '--download',
+        out,
+      ]),
+      { env: envFor({ url: `${box.url}/2.0` }) },
+    );
     expect(result.code, result.stderr).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['PO-1 Acme.pdf', 'PO-2 Acme.pdf', 'PO-3 Acme.pdf']);
     expect(readFileSync(join(out, 'PO-2 Acme.pdf'), 'utf8')).toBe(pdf('970001231'));
@@ -50,16 +64,30 @@ describe('documents to disk', () => {
     expect(files.requests.every((r) => r.headers.authorization === undefined)).toBe(true);
     const content = box.requests.filter((r) => r.url.includes('/content'));
     expect(content).toHaveLength(3);
-    expect(content.every((r) => r.headers.authorization === 'Bearer cli-test-token' && r.headers['box-version'] === undefined)).toBe(true);
+    expect(
+      content.every(
+        (r) => r.headers.authorization === 'Bearer cli-test-token' && r.headers['box-version'] === undefined,
+      ),
+    ).toBe(true);
   });
 
   it('download REPORT: a rerun skips complete files, a failure is one line and exit 1, and no temporary file is left', async () => {
     const files = await host(['970001231']);
     const box = await api(files.url, 3);
-    const report = tmp.write('r.jsonl', [0, 1, 2].map((i) => JSON.stringify({ row: i, name: `PO-${i + 1} Acme`, output_file_id: `97000123${i}`, status: 'completed' })).join('\n') + '\n');
+    const report = tmp.write(
+      'r.jsonl',
+      [0, 1, 2]
+        .map((i) =>
+          JSON.stringify({ row: i, name: `PO-${i + 1} Acme`, output_file_id: `97000123${i}`, status: 'completed' }),
+        )
+        .join('\n') + '\n',
+    );
     const out = tmp.path('docs');
     const env = envFor({ url: `${box.url}/2.0` });
-    const first = await runCli(['download', report, '--dir', out, '--output-type', 'pdf', '--concurrency', '2', '--json'], { env });
+    const first = await runCli(
+      ['download', report, '--dir', out, '--output-type', 'pdf', '--concurrency', '2', '--json'],
+      { env },
+    );
     expect(first.code).toBe(1);
     expect(first.stderr).toContain('download failed: "PO-2 Acme" (file 970001231): GET');
     expect(first.stderr).toContain('failed with 403');
@@ -79,7 +107,9 @@ describe('documents to disk', () => {
 
   it('--download without --wait is a usage error', async () => {
     const data = tmp.write('orders.csv', rows(1));
-    const result = await runCli(generateArgs(data, ['--download', tmp.path('docs')]), { env: envFor({ url: 'http://127.0.0.1:9' }) });
+    const result = await runCli(generateArgs(data, ['--download', tmp.path('docs')]), {
+      env: envFor({ url: 'http://127.0.0.1:9' }),
+    });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--download needs --wait');
   });

@@ -7,7 +7,11 @@ import { DocGenApiError } from '@box-docgen/client';
 import { createDownloader } from '@box-docgen/client/download';
 import { afterEach, describe, expect, it } from 'vitest';
 
-type Handler = (path: string, headers: IncomingHttpHeaders, i: number) => { status: number; headers?: Record<string, string>; body?: string };
+type Handler = (
+  path: string,
+  headers: IncomingHttpHeaders,
+  i: number,
+) => { status: number; headers?: Record<string, string>; body?: string };
 const open: { close(): void }[] = [];
 afterEach(() => {
   for (const s of open.splice(0)) s.close();
@@ -22,7 +26,12 @@ async function server(handler: Handler) {
     res.end(reply.body ?? '');
   });
   await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  open.push({ close: () => (s.closeAllConnections(), s.close()) });
+  open.push({
+    close: () => {
+      s.closeAllConnections();
+      s.close();
+    },
+  });
   return { url: `http://127.0.0.1:${(s.address() as AddressInfo).port}`, seen };
 }
 
@@ -31,8 +40,16 @@ const text = async (body: ReadableStream<Uint8Array>) => new Response(body).text
 
 describe('createDownloader', () => {
   it('follows the 302 to the download host without the bearer token, after waiting out a 202', async () => {
-    const host = await server(() => ({ status: 200, headers: { 'content-type': 'application/pdf', 'content-length': String(PDF.length) }, body: PDF }));
-    const api = await server((_, __, i) => (i === 0 ? { status: 202, headers: { 'retry-after': '0' } } : { status: 302, headers: { location: `${host.url}/d/1/secret-link/download` } }));
+    const host = await server(() => ({
+      status: 200,
+      headers: { 'content-type': 'application/pdf', 'content-length': String(PDF.length) },
+      body: PDF,
+    }));
+    const api = await server((_, __, i) =>
+      i === 0
+        ? { status: 202, headers: { 'retry-after': '0' } }
+        : { status: 302, headers: { location: `${host.url}/d/1/secret-link/download` } },
+    );
     const files = createDownloader({ baseUrl: api.url, token: 'api-token-1234567890' });
     const got = await files.download('4242');
     expect(await text(got.body)).toBe(PDF);
@@ -53,25 +70,39 @@ describe('createDownloader', () => {
   });
 
   it('a 404 is a DocGenApiError; a failing download host is one too, without the download URL', async () => {
-    const api404 = await server(() => ({ status: 404, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'error', status: 404, code: 'not_found', message: 'Not Found' }) }));
-    const missing = await createDownloader({ baseUrl: api404.url, token: 't' }).download('1').catch((e) => e);
+    const api404 = await server(() => ({
+      status: 404,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'error', status: 404, code: 'not_found', message: 'Not Found' }),
+    }));
+    const missing = await createDownloader({ baseUrl: api404.url, token: 't' })
+      .download('1')
+      .catch((e) => e);
     expect(missing).toBeInstanceOf(DocGenApiError);
     expect(missing).toMatchObject({ status: 404, code: 'not_found' });
 
     const host = await server(() => ({ status: 403, body: 'link expired' }));
     const api = await server(() => ({ status: 302, headers: { location: `${host.url}/d/secret-link` } }));
-    const expired = await createDownloader({ baseUrl: api.url, token: 't' }).download('1').catch((e) => e);
+    const expired = await createDownloader({ baseUrl: api.url, token: 't' })
+      .download('1')
+      .catch((e) => e);
     expect(expired).toBeInstanceOf(DocGenApiError);
     expect(expired.status).toBe(403);
     expect(`${expired.message} ${JSON.stringify(expired)}`).not.toContain('secret-link');
   });
 
   it('refreshes the token once on a 401 from the API', async () => {
-    const api = await server((_, headers) => (headers.authorization === 'Bearer old-token-123456' ? { status: 401, body: '{}' } : { status: 200, body: PDF }));
-    const token = ({ forceRefresh }: { forceRefresh: boolean }) => (forceRefresh ? 'new-token-123456' : 'old-token-123456');
+    const api = await server((_, headers) =>
+      headers.authorization === 'Bearer old-token-123456' ? { status: 401, body: '{}' } : { status: 200, body: PDF },
+    );
+    const token = ({ forceRefresh }: { forceRefresh: boolean }) =>
+      forceRefresh ? 'new-token-123456' : 'old-token-123456';
     const got = await createDownloader({ baseUrl: api.url, token }).download('1');
     expect(await text(got.body)).toBe(PDF);
-    expect(api.seen.map((r) => r.headers.authorization)).toEqual(['Bearer old-token-123456', 'Bearer new-token-123456']);
+    expect(api.seen.map((r) => r.headers.authorization)).toEqual([
+      'Bearer old-token-123456',
+      'Bearer new-token-123456',
+    ]);
   });
 
   it('refuses a bad file id before any request', async () => {

@@ -51,7 +51,9 @@ describe('DocGenApiError', () => {
   });
 
   it('with an HTML body: status, the raw text cut short, request id from the header', async () => {
-    const error = await apiErrorFrom(respond(502, HTML, { 'content-type': 'text/html', 'box-request-id': 'html-req-9' }));
+    const error = await apiErrorFrom(
+      respond(502, HTML, { 'content-type': 'text/html', 'box-request-id': 'html-req-9' }),
+    );
     expect(error.status).toBe(502);
     expect(error.code).toBeUndefined();
     expect(error.requestId).toBe('html-req-9');
@@ -75,7 +77,9 @@ describe('DocGenApiError', () => {
 
   it('with truncated JSON: status, the raw text, request id from the header', async () => {
     const truncated = JSON.stringify(apiError(500, 'internal_server_error')).slice(0, 60);
-    const error = await apiErrorFrom(respond(500, truncated, { 'content-type': 'application/json', 'box-request-id': 'cut-req-5' }));
+    const error = await apiErrorFrom(
+      respond(500, truncated, { 'content-type': 'application/json', 'box-request-id': 'cut-req-5' }),
+    );
     expect(error.status).toBe(500);
     expect(error.code).toBeUndefined();
     expect(error.rawBody).toBe(truncated);

@@ -2,7 +2,15 @@
 import { request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
-  closedPort, reset, resetAfterBody, respond, stall, stallBody, startFaultServer, type FaultServer, type Script,
+  closedPort,
+  reset,
+  resetAfterBody,
+  respond,
+  stall,
+  stallBody,
+  startFaultServer,
+  type FaultServer,
+  type Script,
 } from '../helpers/fault-server.js';
 import { rejection } from './support.js';
 
@@ -38,7 +46,9 @@ describe('fault server', () => {
       httpRequest(s.url, (res) => {
         res.resume();
         resolve(res.rawHeaders);
-      }).on('error', reject).end(),
+      })
+        .on('error', reject)
+        .end(),
     );
     expect(raw).toContain('RETRY-AFTER');
   });
@@ -62,7 +72,10 @@ describe('fault server', () => {
 
   it('a function script sees the request index and head', async () => {
     const s = await start((i, r) => respond(200, { i, auth: r.headers.authorization ?? null }));
-    expect(await (await fetch(s.url, { headers: { authorization: 'Bearer t' } })).json()).toEqual({ i: 0, auth: 'Bearer t' });
+    expect(await (await fetch(s.url, { headers: { authorization: 'Bearer t' } })).json()).toEqual({
+      i: 0,
+      auth: 'Bearer t',
+    });
   });
 
   it('received(n) resolves once n requests have arrived; close() drops stalled sockets', async () => {

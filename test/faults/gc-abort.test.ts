@@ -41,7 +41,11 @@ describe.each(Object.entries(fetches))('after a GC mid-attempt, with %s', (_, cu
     server = await startFaultServer(() => stall());
     const controller = new AbortController();
     const reason = new Error('caller gave up');
-    const call = rejection(clientFor(server, { maxRetries: 0, timeoutMs: 60_000, fetch: customFetch }).jobs.get('1', { signal: controller.signal }));
+    const call = rejection(
+      clientFor(server, { maxRetries: 0, timeoutMs: 60_000, fetch: customFetch }).jobs.get('1', {
+        signal: controller.signal,
+      }),
+    );
     await server.received(1);
     gc();
     controller.abort(reason);
@@ -53,24 +57,32 @@ describe.each(Object.entries(fetches))('after a GC mid-attempt, with %s', (_, cu
 // hanging off that signal (an 'abort' listener, a promise raced against it) then keeps each
 // attempt's answer alive too: a walk over big pages held megabytes it no longer needed.
 describe('after a call, nothing it read is kept', () => {
-  it.each(['jobs.get', 'raw.GET'])('%s: the answer can be collected while fetch still holds the signal', async (how) => {
-    const requests: Request[] = []; // what a fetch still holds after the call
-    let answer: WeakRef<Response> | undefined;
-    const docgen = createDocGenClient({
-      token: 't',
-      baseUrl: 'https://api.example.test/2.0',
-      fetch: async (request) => {
-        requests.push(request);
-        const response = new Response(JSON.stringify({ id: '1', type: 'docgen_job', status: 'completed' }), { headers: { 'content-type': 'application/json' } });
-        answer = new WeakRef(response);
-        return response;
-      },
-    });
-    const job = how === 'jobs.get' ? await docgen.jobs.get('1') : (await docgen.raw.GET('/docgen_jobs/{job_id}', { params: { path: { job_id: '1' } } })).data;
-    expect(job).toMatchObject({ id: '1' });
-    await delay(0);
-    gc();
-    expect(requests).toHaveLength(1);
-    expect(answer!.deref()).toBeUndefined();
-  });
+  it.each(['jobs.get', 'raw.GET'])(
+    '%s: the answer can be collected while fetch still holds the signal',
+    async (how) => {
+      const requests: Request[] = []; // what a fetch still holds after the call
+      let answer: WeakRef<Response> | undefined;
+      const docgen = createDocGenClient({
+        token: 't',
+        baseUrl: 'https://api.example.test/2.0',
+        fetch: async (request) => {
+          requests.push(request);
+          const response = new Response(JSON.stringify({ id: '1', type: 'docgen_job', status: 'completed' }), {
+            headers: { 'content-type': 'application/json' },
+          });
+          answer = new WeakRef(response);
+          return response;
+        },
+      });
+      const job =
+        how === 'jobs.get'
+          ? await docgen.jobs.get('1')
+          : (await docgen.raw.GET('/docgen_jobs/{job_id}', { params: { path: { job_id: '1' } } })).data;
+      expect(job).toMatchObject({ id: '1' });
+      await delay(0);
+      gc();
+      expect(requests).toHaveLength(1);
+      expect(answer!.deref()).toBeUndefined();
+    },
+  );
 });

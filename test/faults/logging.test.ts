@@ -2,7 +2,17 @@
 // one warning per retry.
 import { describe, expect, it } from 'vitest';
 import { resetAfterBody, respond, stall } from '../helpers/fault-server.js';
-import { TOKEN, apiError, batchCreated, batchRequest, captureLogger, clientFor, jobCompleted, rejection, useFaultServers } from './support.js';
+import {
+  TOKEN,
+  apiError,
+  batchCreated,
+  batchRequest,
+  captureLogger,
+  clientFor,
+  jobCompleted,
+  rejection,
+  useFaultServers,
+} from './support.js';
 
 const serve = useFaultServers();
 
@@ -10,7 +20,12 @@ const PATH = '/2.0/docgen_jobs/5000001';
 
 describe('logger', () => {
   it('gets one debug line per attempt and one warning per retry', async () => {
-    const server = await serve([respond(503, apiError(503, 'unavailable')), resetAfterBody(), stall(), respond(200, jobCompleted)]);
+    const server = await serve([
+      respond(503, apiError(503, 'unavailable')),
+      resetAfterBody(),
+      stall(),
+      respond(200, jobCompleted),
+    ]);
     const logger = captureLogger();
     await clientFor(server, { logger, timeoutMs: 250 }).jobs.get('5000001');
     expect(server.requests).toHaveLength(4);
@@ -44,7 +59,10 @@ describe('logger', () => {
   });
 
   it('a POST answered 429 then 202: two debug lines, one warning with the Retry-After delay', async () => {
-    const server = await serve([respond(429, apiError(429, 'too_many_requests'), { 'retry-after-ms': '40' }), respond(202, batchCreated)]);
+    const server = await serve([
+      respond(429, apiError(429, 'too_many_requests'), { 'retry-after-ms': '40' }),
+      respond(202, batchCreated),
+    ]);
     const logger = captureLogger();
     await clientFor(server, { logger }).batches.create(batchRequest);
     const debug = logger.entries.filter((e) => e.level === 'debug').map((e) => e.data);
@@ -65,7 +83,11 @@ describe('logger', () => {
   });
 
   it('never logs the token, nor any header', async () => {
-    const server = await serve([respond(503, apiError(503, 'unavailable')), respond(401, apiError(401, 'unauthorized')), respond(200, jobCompleted)]);
+    const server = await serve([
+      respond(503, apiError(503, 'unavailable')),
+      respond(401, apiError(401, 'unauthorized')),
+      respond(200, jobCompleted),
+    ]);
     const logger = captureLogger();
     await clientFor(server, { logger, token: () => TOKEN }).jobs.get('5000001');
     expect(logger.entries.length).toBeGreaterThanOrEqual(3);

@@ -39,9 +39,11 @@ describe('pacer', () => {
     });
     const pacer = createPacer({ startRate: 60 });
     const docgen = clientFor(server, { pacer, maxRetries: 10 });
-    await Promise.all(Array.from({ length: 8 }, async (_, loop) => {
-      for (let i = 0; i < 8; i++) await docgen.jobs.get(`${loop}-${i}`);
-    }));
+    await Promise.all(
+      Array.from({ length: 8 }, async (_, loop) => {
+        for (let i = 0; i < 8; i++) await docgen.jobs.get(`${loop}-${i}`);
+      }),
+    );
     expect(pacer.rate).toBeLessThanOrEqual(21);
     expect(pacer.rate).toBeGreaterThan(5);
     const refused = server.requests.length - 64;

@@ -16,7 +16,14 @@ beforeEach(async () => {
     const end = Math.min(TOTAL, offset + limit);
     const entries = [];
     for (let i = offset; i < end; i++) {
-      entries.push({ id: String(i), type: 'docgen_job', status: 'completed', output_type: 'pdf', output_file: null, output_file_version: null });
+      entries.push({
+        id: String(i),
+        type: 'docgen_job',
+        status: 'completed',
+        output_type: 'pdf',
+        output_file: null,
+        output_file_version: null,
+      });
     }
     return respond(200, { entries, limit, next_marker: end < TOTAL ? String(end) : null, prev_marker: null });
   });

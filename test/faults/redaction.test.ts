@@ -2,11 +2,22 @@
 // server, and appears in no message, JSON, string, stack, inspection or log line.
 import { inspect } from 'node:util';
 import {
-  DocGenApiError, DocGenConnectionError, DocGenTimeoutError, DocGenValidationError, DocGenWaitTimeoutError,
+  DocGenApiError,
+  DocGenConnectionError,
+  DocGenTimeoutError,
+  DocGenValidationError,
+  DocGenWaitTimeoutError,
 } from '@box-docgen/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  closedPort, reset, resetAfterBody, respond, stall, startFaultServer, type FaultServer, type Script,
+  closedPort,
+  reset,
+  resetAfterBody,
+  respond,
+  stall,
+  startFaultServer,
+  type FaultServer,
+  type Script,
 } from '../helpers/fault-server.js';
 import { apiError, batchRequest, captureLogger, clientFor, jobPending, rejection } from './support.js';
 
@@ -35,14 +46,21 @@ interface Case {
 const HTML = `<html><body><h1>502 Bad Gateway</h1>${'<p>x</p>'.repeat(200)}</body></html>`;
 
 const cases: Record<string, Case> = {
-  'api error, JSON body': { script: () => respond(404, apiError(404, 'not_found')), run: (d) => d.templates.get('1'), type: DocGenApiError },
+  'api error, JSON body': {
+    script: () => respond(404, apiError(404, 'not_found')),
+    run: (d) => d.templates.get('1'),
+    type: DocGenApiError,
+  },
   'api error, HTML body': {
     script: () => respond(502, HTML, { 'content-type': 'text/html', 'box-request-id': 'r1' }),
     run: (d) => d.templates.get('1'),
     type: DocGenApiError,
   },
   'api error, truncated JSON': {
-    script: () => respond(500, JSON.stringify(apiError(500, 'internal_server_error')).slice(0, 50), { 'content-type': 'application/json' }),
+    script: () =>
+      respond(500, JSON.stringify(apiError(500, 'internal_server_error')).slice(0, 50), {
+        'content-type': 'application/json',
+      }),
     run: (d) => d.jobs.get('1'),
     type: DocGenApiError,
   },
@@ -52,10 +70,22 @@ const cases: Record<string, Case> = {
     run: (d) => d.batches.create(batchRequest),
     type: DocGenApiError,
   },
-  'connection dropped, GET retried then given up': { script: () => resetAfterBody(), run: (d) => d.jobs.get('1'), type: DocGenConnectionError },
-  'connection reset, POST (outcome unknown)': { script: () => reset(), run: (d) => d.batches.create(batchRequest), type: DocGenConnectionError },
+  'connection dropped, GET retried then given up': {
+    script: () => resetAfterBody(),
+    run: (d) => d.jobs.get('1'),
+    type: DocGenConnectionError,
+  },
+  'connection reset, POST (outcome unknown)': {
+    script: () => reset(),
+    run: (d) => d.batches.create(batchRequest),
+    type: DocGenConnectionError,
+  },
   'connection refused': { refused: true, run: (d) => d.jobs.get('1'), type: DocGenConnectionError },
-  'timeout, GET': { script: () => stall(), run: (d) => d.jobs.get('1', { timeoutMs: 80, maxRetries: 1 }), type: DocGenTimeoutError },
+  'timeout, GET': {
+    script: () => stall(),
+    run: (d) => d.jobs.get('1', { timeoutMs: 80, maxRetries: 1 }),
+    type: DocGenTimeoutError,
+  },
   'timeout, POST (outcome unknown)': {
     script: () => stall(),
     run: (d) => d.batches.create(batchRequest, { timeoutMs: 80 }),
@@ -82,7 +112,10 @@ const cases: Record<string, Case> = {
     run: (d) => d.jobs.wait('5000001', { intervalMs: 10, timeoutMs: 150 }),
     type: DocGenWaitTimeoutError,
   },
-  'validation error in a body': { run: (d) => d.batches.create({ ...batchRequest, document_generation_data: [] }), type: DocGenValidationError },
+  'validation error in a body': {
+    run: (d) => d.batches.create({ ...batchRequest, document_generation_data: [] }),
+    type: DocGenValidationError,
+  },
   'validation error from the token function': {
     script: () => respond(200, jobPending),
     run: (d) => d.jobs.get('1'),
@@ -113,7 +146,8 @@ describe('the token appears in no error and no log line', () => {
       expect(server.requests.length).toBeGreaterThan(0);
       expect(server.requests.every((r) => r.headers.authorization?.startsWith(`Bearer ${SECRET}`))).toBe(true);
     }
-    if (c.rotating) expect(server!.requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${OLD}`, `Bearer ${NEW}`]);
+    if (c.rotating)
+      expect(server!.requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${OLD}`, `Bearer ${NEW}`]);
 
     const views = {
       message: error.message,

@@ -3,7 +3,16 @@
 import { DocGenApiError, DocGenConnectionError, DocGenTimeoutError } from '@box-docgen/client';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  closedPort, gaps, reset, resetAfterBody, respond, stall, stallBody, startFaultServer, type FaultServer, type Script,
+  closedPort,
+  gaps,
+  reset,
+  resetAfterBody,
+  respond,
+  stall,
+  stallBody,
+  startFaultServer,
+  type FaultServer,
+  type Script,
 } from '../helpers/fault-server.js';
 import { apiError, batchCreated, batchRequest, captureLogger, clientFor, jobCompleted, rejection } from './support.js';
 
@@ -35,14 +44,20 @@ describe('POST /docgen_batches is sent once when it may have reached Box', () =>
     expect(server.requests[0]).toMatchObject({ method: 'POST', url: '/2.0/docgen_batches', body: BODY });
   });
 
-  it.each([500, 502, 504])('answered by %i: sent exactly once, throws DocGenApiError with that status', async (status) => {
-    const server = await serve([respond(status, apiError(status, 'internal_server_error')), respond(202, batchCreated)]);
-    const error = await rejection(clientFor(server).batches.create(batchRequest));
-    expect(error).toBeInstanceOf(DocGenApiError);
-    expect(error.status).toBe(status);
-    expect(error.outcomeUnknown).toBe(true);
-    expect(server.requests).toHaveLength(1);
-  });
+  it.each([500, 502, 504])(
+    'answered by %i: sent exactly once, throws DocGenApiError with that status',
+    async (status) => {
+      const server = await serve([
+        respond(status, apiError(status, 'internal_server_error')),
+        respond(202, batchCreated),
+      ]);
+      const error = await rejection(clientFor(server).batches.create(batchRequest));
+      expect(error).toBeInstanceOf(DocGenApiError);
+      expect(error.status).toBe(status);
+      expect(error.outcomeUnknown).toBe(true);
+      expect(server.requests).toHaveLength(1);
+    },
+  );
 
   it('answered by 408: not retried either (a POST is retried on 429 only)', async () => {
     const server = await serve([respond(408, apiError(408, 'request_timeout')), respond(202, batchCreated)]);
@@ -124,20 +139,23 @@ describe('POST /docgen_batches is sent once when it may have reached Box', () =>
     const port = await closedPort();
     let attempts = 0;
     let late: Promise<FaultServer> | undefined;
-    const docgen = clientFor({ url: `http://127.0.0.1:${port}` }, {
-      maxRetries: 3,
-      fetch: async (request) => {
-        attempts++;
-        try {
-          return await fetch(request);
-        } catch (error) {
-          // After the first refusal, a server comes up on that very port.
-          late ??= serve([respond(202, batchCreated)], { port });
-          await late;
-          throw error;
-        }
+    const docgen = clientFor(
+      { url: `http://127.0.0.1:${port}` },
+      {
+        maxRetries: 3,
+        fetch: async (request) => {
+          attempts++;
+          try {
+            return await fetch(request);
+          } catch (error) {
+            // After the first refusal, a server comes up on that very port.
+            late ??= serve([respond(202, batchCreated)], { port });
+            await late;
+            throw error;
+          }
+        },
       },
-    });
+    );
     expect(await docgen.batches.create(batchRequest)).toEqual(batchCreated);
     expect(attempts).toBe(2);
     const server = await late!;
@@ -148,13 +166,16 @@ describe('POST /docgen_batches is sent once when it may have reached Box', () =>
   it('connection refused on every attempt: tried maxRetries + 1 times, then DocGenConnectionError with a known outcome', async () => {
     const port = await closedPort();
     let attempts = 0;
-    const docgen = clientFor({ url: `http://127.0.0.1:${port}` }, {
-      maxRetries: 2,
-      fetch: (request) => {
-        attempts++;
-        return fetch(request);
+    const docgen = clientFor(
+      { url: `http://127.0.0.1:${port}` },
+      {
+        maxRetries: 2,
+        fetch: (request) => {
+          attempts++;
+          return fetch(request);
+        },
       },
-    });
+    );
     const error = await rejection(docgen.batches.create(batchRequest));
     expect(error).toBeInstanceOf(DocGenConnectionError);
     expect(error.outcomeUnknown).toBe(false);
@@ -166,12 +187,16 @@ describe('POST /docgen_batches is sent once when it may have reached Box', () =>
 
 describe('the same scripts for a GET are retried', () => {
   // 250 ms per attempt: a stall costs that much, and an answer has ample time on a busy machine.
-  const get = (server: FaultServer, options = {}) => clientFor(server, { maxRetries: 3, timeoutMs: 250, ...options }).jobs.get('5000001');
+  const get = (server: FaultServer, options = {}) =>
+    clientFor(server, { maxRetries: 3, timeoutMs: 250, ...options }).jobs.get('5000001');
 
   it('503, then 200: sent twice, succeeds', async () => {
     const server = await serve([respond(503, apiError(503, 'unavailable')), respond(200, jobCompleted)]);
     expect(await get(server)).toEqual(jobCompleted);
-    expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual(['GET /2.0/docgen_jobs/5000001', 'GET /2.0/docgen_jobs/5000001']);
+    expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+      'GET /2.0/docgen_jobs/5000001',
+      'GET /2.0/docgen_jobs/5000001',
+    ]);
   });
 
   it('a dropped connection after the request was read, then 200: sent twice, succeeds', async () => {
@@ -201,7 +226,10 @@ describe('the same scripts for a GET are retried', () => {
   });
 
   it('429 with Retry-After, then 200: sent twice, succeeds', async () => {
-    const server = await serve([respond(429, apiError(429, 'too_many_requests'), { 'Retry-After': '1' }), respond(200, jobCompleted)]);
+    const server = await serve([
+      respond(429, apiError(429, 'too_many_requests'), { 'Retry-After': '1' }),
+      respond(200, jobCompleted),
+    ]);
     expect(await get(server)).toEqual(jobCompleted);
     expect(server.requests).toHaveLength(2);
     expect(gaps(server.requests)[0]).toBeGreaterThanOrEqual(900);
@@ -268,7 +296,9 @@ describe('which statuses are retried', () => {
 
 describe.concurrent('Retry-After', () => {
   const twice = (headers: Record<string, string> | (() => Record<string, string>)) => (i: number) =>
-    i === 0 ? respond(503, apiError(503, 'unavailable'), typeof headers === 'function' ? headers() : headers) : respond(200, jobCompleted);
+    i === 0
+      ? respond(503, apiError(503, 'unavailable'), typeof headers === 'function' ? headers() : headers)
+      : respond(200, jobCompleted);
 
   it('in seconds is honoured', async () => {
     const server = await serve(twice({ 'Retry-After': '1' }));
@@ -326,7 +356,9 @@ describe.concurrent('Retry-After', () => {
 describe('backoff', () => {
   it('grows exponentially with jitter, capped at maxDelayMs, and the waits reach the wire', async () => {
     const logger = captureLogger();
-    const server = await serve((i) => (i < 10 ? respond(503, apiError(503, 'unavailable')) : respond(200, jobCompleted)));
+    const server = await serve((i) =>
+      i < 10 ? respond(503, apiError(503, 'unavailable')) : respond(200, jobCompleted),
+    );
     await clientFor(server, { maxRetries: 10, logger, retry: { baseDelayMs: 10, maxDelayMs: 40 } }).jobs.get('1');
     expect(server.requests).toHaveLength(11);
     const delays = logger.entries.filter((e) => e.level === 'warn').map((e) => e.data!.delayMs as number);
@@ -340,7 +372,7 @@ describe('backoff', () => {
     // Jitter: eight retries at the capped step do not all wait the same time.
     expect(new Set(delays.slice(2)).size).toBeGreaterThan(1);
     // The server saw the waits: every gap is at least the delay the client chose.
-    gaps(server.requests).forEach((gap, n) => expect(gap).toBeGreaterThanOrEqual(delays[n]! - 2));
+    for (const [n, gap] of gaps(server.requests).entries()) expect(gap).toBeGreaterThanOrEqual(delays[n]! - 2);
   });
 });
 
@@ -369,7 +401,9 @@ describe('maxRetries and per-call options', () => {
   it('a per-call timeoutMs overrides the client option', async () => {
     const server = await serve(() => stall());
     const started = Date.now();
-    const error = await rejection(clientFor(server, { maxRetries: 0, timeoutMs: 15_000 }).jobs.get('1', { timeoutMs: 100 }));
+    const error = await rejection(
+      clientFor(server, { maxRetries: 0, timeoutMs: 15_000 }).jobs.get('1', { timeoutMs: 100 }),
+    );
     expect(error).toBeInstanceOf(DocGenTimeoutError);
     expect(error.message).toMatch(/timed out after 100 ms/);
     expect(Date.now() - started).toBeLessThan(10_000);

@@ -54,19 +54,29 @@ describe('templates.listTags', () => {
 
   it('a 202 on a later page is waited out too, while iterating', async () => {
     const first = { ...tags, next_marker: 'tags-2' };
-    const second = { ...tags, entries: [{ tag_content: '{{order.total}}', tag_type: 'text', json_paths: ['order.total'] }], next_marker: null };
+    const second = {
+      ...tags,
+      entries: [{ tag_content: '{{order.total}}', tag_type: 'text', json_paths: ['order.total'] }],
+      next_marker: null,
+    };
     const server = await serve([respond(200, first), notReady(), respond(200, second)]);
     const all = [];
     for await (const tag of clientFor(server).templates.listTags('4711')) all.push(tag);
     expect(all).toEqual([...tags.entries, ...second.entries]);
-    expect(server.requests.map((r) => new URL(r.url, 'http://x').searchParams.get('marker'))).toEqual([null, 'tags-2', 'tags-2']);
+    expect(server.requests.map((r) => new URL(r.url, 'http://x').searchParams.get('marker'))).toEqual([
+      null,
+      'tags-2',
+      'tags-2',
+    ]);
   });
 
   it('an abort while waiting out a 202 rejects with the signal reason', async () => {
     const server = await serve(() => notReady({ 'Retry-After': '3' }));
     const controller = new AbortController();
     const reason = new Error('stop');
-    const call = rejection(clientFor(server, { timeoutMs: 10_000 }).templates.listTags('4711', undefined, { signal: controller.signal }));
+    const call = rejection(
+      clientFor(server, { timeoutMs: 10_000 }).templates.listTags('4711', undefined, { signal: controller.signal }),
+    );
     await server.received(1);
     await delay(50);
     controller.abort(reason);

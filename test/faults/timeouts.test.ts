@@ -3,7 +3,17 @@
 import { DocGenTimeoutError } from '@box-docgen/client';
 import { describe, expect, it, vi } from 'vitest';
 import { gaps, respond, stall } from '../helpers/fault-server.js';
-import { apiError, batchCreated, batchRequest, captureLogger, clientFor, delay, jobCompleted, rejection, useFaultServers } from './support.js';
+import {
+  apiError,
+  batchCreated,
+  batchRequest,
+  captureLogger,
+  clientFor,
+  delay,
+  jobCompleted,
+  rejection,
+  useFaultServers,
+} from './support.js';
 
 const serve = useFaultServers();
 
@@ -30,7 +40,9 @@ describe('timeoutMs is per attempt', () => {
   it('composes with the caller signal: the attempt timeout still fires while a signal is given, and is retried', async () => {
     const server = await serve([stall(), respond(200, jobCompleted)]);
     const controller = new AbortController();
-    expect(await clientFor(server, { timeoutMs: 250 }).jobs.get('1', { signal: controller.signal })).toEqual(jobCompleted);
+    expect(await clientFor(server, { timeoutMs: 250 }).jobs.get('1', { signal: controller.signal })).toEqual(
+      jobCompleted,
+    );
     expect(server.requests).toHaveLength(2);
   });
 });
@@ -70,7 +82,9 @@ describe('an abort by the caller', () => {
     const server = await serve(() => respond(429, apiError(429, 'too_many_requests'), { 'Retry-After': '30' }));
     const logger = captureLogger();
     const controller = new AbortController();
-    const call = rejection(clientFor(server, { ...SLOW, logger }).batches.create(batchRequest, { signal: controller.signal }));
+    const call = rejection(
+      clientFor(server, { ...SLOW, logger }).batches.create(batchRequest, { signal: controller.signal }),
+    );
     await vi.waitFor(() => expect(logger.entries.some((e) => e.level === 'warn')).toBe(true));
     const abortedAt = Date.now();
     controller.abort(); // no reason given: the signal's own AbortError
@@ -85,7 +99,9 @@ describe('an abort by the caller', () => {
   it('with a signal already aborted: rejects with its reason and sends nothing', async () => {
     const server = await serve(() => respond(202, batchCreated));
     const reason = new Error('too late');
-    const error = await rejection(clientFor(server).batches.create(batchRequest, { signal: AbortSignal.abort(reason) }));
+    const error = await rejection(
+      clientFor(server).batches.create(batchRequest, { signal: AbortSignal.abort(reason) }),
+    );
     expect(error).toBe(reason);
     expect(server.requests).toHaveLength(0);
   });

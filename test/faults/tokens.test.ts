@@ -3,7 +3,16 @@
 import { DocGenApiError, DocGenValidationError } from '@box-docgen/client';
 import { describe, expect, it } from 'vitest';
 import { respond, type Script } from '../helpers/fault-server.js';
-import { apiError, batchCreated, batchRequest, clientFor, delay, jobCompleted, rejection, useFaultServers } from './support.js';
+import {
+  apiError,
+  batchCreated,
+  batchRequest,
+  clientFor,
+  delay,
+  jobCompleted,
+  rejection,
+  useFaultServers,
+} from './support.js';
 
 const serve = useFaultServers();
 
@@ -25,12 +34,18 @@ function rotatingToken(refreshDelayMs = 0) {
 }
 
 /** 401 for the old token, the answer for any other. */
-const acceptsOnlyNew = (answer = respond(200, jobCompleted)): Script => (_, request) =>
-  request.headers.authorization === 'Bearer old' ? unauthorized() : answer;
+const acceptsOnlyNew =
+  (answer = respond(200, jobCompleted)): Script =>
+  (_, request) =>
+    request.headers.authorization === 'Bearer old' ? unauthorized() : answer;
 
 describe('token function', () => {
   it('is called for every request, retries included, never forced without a 401', async () => {
-    const server = await serve([respond(503, apiError(503, 'unavailable')), respond(200, jobCompleted), respond(200, jobCompleted)]);
+    const server = await serve([
+      respond(503, apiError(503, 'unavailable')),
+      respond(200, jobCompleted),
+      respond(200, jobCompleted),
+    ]);
     const calls: { forceRefresh: boolean }[] = [];
     let n = 0;
     const docgen = clientFor(server, {
@@ -42,7 +57,11 @@ describe('token function', () => {
     await docgen.jobs.get('1');
     await docgen.jobs.get('2');
     expect(calls).toEqual([{ forceRefresh: false }, { forceRefresh: false }, { forceRefresh: false }]);
-    expect(server.requests.map((r) => r.headers.authorization)).toEqual(['Bearer token-1', 'Bearer token-2', 'Bearer token-3']);
+    expect(server.requests.map((r) => r.headers.authorization)).toEqual([
+      'Bearer token-1',
+      'Bearer token-2',
+      'Bearer token-3',
+    ]);
   });
 
   it('on a 401 is called once with forceRefresh, and the request is repeated once with the new token', async () => {
@@ -70,18 +89,21 @@ describe('token function', () => {
     expect(server.requests.map((r) => JSON.parse(r.body))).toEqual([batchRequest, batchRequest]);
   });
 
-  it.each([0, 50])('five concurrent requests that all get 401 share one refresh (refresh takes %i ms)', async (refreshDelayMs) => {
-    const server = await serve(acceptsOnlyNew());
-    const { token, refreshes } = rotatingToken(refreshDelayMs);
-    const docgen = clientFor(server, { token });
-    const results = await Promise.all(['1', '2', '3', '4', '5'].map((id) => docgen.jobs.get(id)));
-    expect(results).toEqual(Array(5).fill(jobCompleted));
-    expect(refreshes()).toBe(1);
-    const auth = server.requests.map((r) => r.headers.authorization);
-    expect(auth.filter((a) => a === 'Bearer old')).toHaveLength(5);
-    expect(auth.filter((a) => a === 'Bearer new')).toHaveLength(5);
-    expect(server.requests).toHaveLength(10);
-  });
+  it.each([0, 50])(
+    'five concurrent requests that all get 401 share one refresh (refresh takes %i ms)',
+    async (refreshDelayMs) => {
+      const server = await serve(acceptsOnlyNew());
+      const { token, refreshes } = rotatingToken(refreshDelayMs);
+      const docgen = clientFor(server, { token });
+      const results = await Promise.all(['1', '2', '3', '4', '5'].map((id) => docgen.jobs.get(id)));
+      expect(results).toEqual(Array(5).fill(jobCompleted));
+      expect(refreshes()).toBe(1);
+      const auth = server.requests.map((r) => r.headers.authorization);
+      expect(auth.filter((a) => a === 'Bearer old')).toHaveLength(5);
+      expect(auth.filter((a) => a === 'Bearer new')).toHaveLength(5);
+      expect(server.requests).toHaveLength(10);
+    },
+  );
 
   it('a second 401 throws DocGenApiError 401 after exactly one refresh', async () => {
     const server = await serve(() => unauthorized());

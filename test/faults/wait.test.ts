@@ -36,7 +36,12 @@ function batchJobs(total: number, statusOf: (round: number, i: number) => string
     const limit = Number(url.searchParams.get('limit') ?? 100);
     const end = Math.min(total, offset + limit);
     const entries = Array.from({ length: end - offset }, (_, k) => job(offset + k, statusOf(round, offset + k)));
-    return respond(200, { entries, limit, next_marker: end < total ? String(end) : null, prev_marker: offset ? String(offset - limit) : null });
+    return respond(200, {
+      entries,
+      limit,
+      next_marker: end < total ? String(end) : null,
+      prev_marker: offset ? String(offset - limit) : null,
+    });
   };
 }
 
@@ -46,9 +51,13 @@ describe('batches.wait', () => {
   it('polls the job list one call per page per round, reports progress, and resolves with every job', async () => {
     const statusOf = (round: number, i: number) =>
       round === 0
-        ? i % 2 ? 'submitted' : 'pending'
+        ? i % 2
+          ? 'submitted'
+          : 'pending'
         : round === 1
-          ? i < 2000 ? finishedStatus(i) : 'pending'
+          ? i < 2000
+            ? finishedStatus(i)
+            : 'pending'
           : round === 2 && i === 7
             ? 'archived' // a status from the future: not finished
             : finishedStatus(i);
@@ -79,7 +88,11 @@ describe('batches.wait', () => {
     const server = await serve(batchJobs(3, (round, i) => (round < 2 && i === 1 ? 'archived' : 'completed')));
     const progress: WaitProgress[] = [];
     await clientFor(server).batches.wait('B1', { intervalMs: 5, onProgress: (p) => progress.push(p) });
-    expect(progress.map((p) => [p.finished, p.pending])).toEqual([[2, 1], [2, 1], [3, 0]]);
+    expect(progress.map((p) => [p.finished, p.pending])).toEqual([
+      [2, 1],
+      [2, 1],
+      [3, 0],
+    ]);
     expect(server.requests).toHaveLength(3);
   });
 
@@ -96,10 +109,12 @@ describe('batches.wait', () => {
   });
 
   it('the deadline also stops a poll in flight', async () => {
-    const server = await serve(batchJobs(3, (round, i) => (i === 0 ? 'completed' : 'pending'), 1));
+    const server = await serve(batchJobs(3, (_round, i) => (i === 0 ? 'completed' : 'pending'), 1));
     const started = Date.now();
     // timeoutMs of the client (per attempt) is far longer than the wait's deadline.
-    const error = await rejection(clientFor(server, { timeoutMs: 30_000 }).batches.wait('B1', { intervalMs: 10, timeoutMs: 300 }));
+    const error = await rejection(
+      clientFor(server, { timeoutMs: 30_000 }).batches.wait('B1', { intervalMs: 10, timeoutMs: 300 }),
+    );
     expect(error).toBeInstanceOf(DocGenWaitTimeoutError);
     expect(error.jobs.map((j: { status: string }) => j.status)).toEqual(['completed', 'pending', 'pending']);
     expect(error.message).toMatch(/1 of 3 jobs finished/);
@@ -113,7 +128,11 @@ describe('batches.wait', () => {
     const reason = new Error('no longer needed');
     let reports = 0;
     const call = rejection(
-      clientFor(server).batches.wait('B1', { intervalMs: 10_000, signal: controller.signal, onProgress: () => reports++ }),
+      clientFor(server).batches.wait('B1', {
+        intervalMs: 10_000,
+        signal: controller.signal,
+        onProgress: () => reports++,
+      }),
     );
     while (reports === 0) await delay(5);
     const abortedAt = Date.now();
@@ -143,7 +162,9 @@ describe('batches.wait', () => {
 describe('jobs.wait', () => {
   it('polls the job until it has finished, reporting progress; unknown statuses are not finished', async () => {
     const statuses = ['submitted', 'pending', 'archived', 'completed'];
-    const server = await serve((i) => respond(200, { ...jobCompleted, status: statuses[i], ...(i < 3 && { output_file: null }) }));
+    const server = await serve((i) =>
+      respond(200, { ...jobCompleted, status: statuses[i], ...(i < 3 && { output_file: null }) }),
+    );
     const progress: WaitProgress[] = [];
     const done = await clientFor(server).jobs.wait('5000001', { intervalMs: 5, onProgress: (p) => progress.push(p) });
     expect(done).toEqual(jobCompleted);

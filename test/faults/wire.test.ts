@@ -4,7 +4,17 @@ import { DocGenApiError } from '@box-docgen/client';
 import * as lite from '@box-docgen/client/lite';
 import { describe, expect, it } from 'vitest';
 import { respond, stall } from '../helpers/fault-server.js';
-import { FAST_RETRY, TOKEN, apiError, batchCreated, batchRequest, clientFor, jobCompleted, rejection, useFaultServers } from './support.js';
+import {
+  FAST_RETRY,
+  TOKEN,
+  apiError,
+  batchCreated,
+  batchRequest,
+  clientFor,
+  jobCompleted,
+  rejection,
+  useFaultServers,
+} from './support.js';
 
 const serve = useFaultServers();
 
@@ -42,10 +52,17 @@ describe('resources', () => {
 
   it('merge headers whatever their case: call over client, and auth and version over both', async () => {
     const server = await serve(() => respond(200, jobCompleted));
-    const docgen = clientFor(server, { headers: { 'X-Tag': 'client', 'x-keep': 'k', Authorization: 'Bearer forged', 'Box-Version': '2024.0' } });
+    const docgen = clientFor(server, {
+      headers: { 'X-Tag': 'client', 'x-keep': 'k', Authorization: 'Bearer forged', 'Box-Version': '2024.0' },
+    });
     await docgen.jobs.get('1', { headers: { 'x-tag': 'call' } });
     const { headers } = server.requests[0]!;
-    expect(headers).toMatchObject({ 'x-tag': 'call', 'x-keep': 'k', authorization: `Bearer ${TOKEN}`, 'box-version': '2025.0' });
+    expect(headers).toMatchObject({
+      'x-tag': 'call',
+      'x-keep': 'k',
+      authorization: `Bearer ${TOKEN}`,
+      'box-version': '2025.0',
+    });
   });
 
   it('resolve to undefined for a 204, and keep a non-JSON error body as text', async () => {
@@ -69,12 +86,15 @@ describe('raw (openapi-fetch) through the same transport', () => {
     const [viaResource, viaRaw] = server.requests;
     expect(viaRaw!.url).toBe(viaResource!.url);
     expect(viaRaw!.body).toBe(viaResource!.body);
-    for (const name of ['authorization', 'box-version', 'content-type', 'x-tag']) expect(viaRaw!.headers[name]).toBe(viaResource!.headers[name]);
+    for (const name of ['authorization', 'box-version', 'content-type', 'x-tag'])
+      expect(viaRaw!.headers[name]).toBe(viaResource!.headers[name]);
   });
 
   it('retries a GET after a 503 and answers openapi-fetch style, with the url of the request', async () => {
     const server = await serve([respond(503, apiError(503, 'unavailable')), respond(200, jobCompleted)]);
-    const { data, response } = await clientFor(server).raw.GET('/docgen_jobs/{job_id}', { params: { path: { job_id: 'a/b' } } });
+    const { data, response } = await clientFor(server).raw.GET('/docgen_jobs/{job_id}', {
+      params: { path: { job_id: 'a/b' } },
+    });
     expect(data).toEqual(jobCompleted);
     expect(server.requests.map((r) => r.url)).toEqual(['/2.0/docgen_jobs/a%2Fb', '/2.0/docgen_jobs/a%2Fb']);
     expect(response.url).toBe(`${server.url}/2.0/docgen_jobs/a%2Fb`);
@@ -82,7 +102,9 @@ describe('raw (openapi-fetch) through the same transport', () => {
 
   it('hands back an error answer as `error`, without throwing', async () => {
     const server = await serve(() => respond(404, apiError(404, 'not_found')));
-    const { data, error, response } = await clientFor(server).raw.GET('/docgen_jobs/{job_id}', { params: { path: { job_id: '9' } } });
+    const { data, error, response } = await clientFor(server).raw.GET('/docgen_jobs/{job_id}', {
+      params: { path: { job_id: '9' } },
+    });
     expect(data).toBeUndefined();
     expect(response.status).toBe(404);
     expect(error).toMatchObject({ code: 'not_found', status: 404 });
@@ -92,7 +114,12 @@ describe('raw (openapi-fetch) through the same transport', () => {
     const server = await serve(() => stall());
     const controller = new AbortController();
     const reason = new Error('caller gave up');
-    const call = rejection(clientFor(server, { timeoutMs: 60_000 }).raw.GET('/docgen_jobs/{job_id}', { params: { path: { job_id: '1' } }, signal: controller.signal }));
+    const call = rejection(
+      clientFor(server, { timeoutMs: 60_000 }).raw.GET('/docgen_jobs/{job_id}', {
+        params: { path: { job_id: '1' } },
+        signal: controller.signal,
+      }),
+    );
     await server.received(1);
     controller.abort(reason);
     expect(await call).toBe(reason);
@@ -102,7 +129,12 @@ describe('raw (openapi-fetch) through the same transport', () => {
 
 describe('the lite entry', () => {
   it('sends what the main entry sends, retries alike, throws the same classes, and has no raw', async () => {
-    const server = await serve([respond(202, batchCreated), respond(202, batchCreated), respond(503, apiError(503, 'unavailable')), respond(404, apiError(404, 'not_found'))]);
+    const server = await serve([
+      respond(202, batchCreated),
+      respond(202, batchCreated),
+      respond(503, apiError(503, 'unavailable')),
+      respond(404, apiError(404, 'not_found')),
+    ]);
     const options = { token: TOKEN, baseUrl: `${server.url}/2.0`, retry: FAST_RETRY, headers: { 'x-tag': 'client' } };
     const small = lite.createDocGenClient(options);
     expect('raw' in small).toBe(false);
@@ -111,7 +143,12 @@ describe('the lite entry', () => {
     expect(await small.batches.create(batchRequest)).toEqual(batchCreated);
     const [viaMain, viaLite] = server.requests;
     expect(viaLite).toMatchObject({ method: viaMain!.method, url: viaMain!.url, body: viaMain!.body });
-    expect(viaLite!.headers).toMatchObject({ authorization: `Bearer ${TOKEN}`, 'box-version': '2025.0', 'x-tag': 'client', 'content-type': 'application/json' });
+    expect(viaLite!.headers).toMatchObject({
+      authorization: `Bearer ${TOKEN}`,
+      'box-version': '2025.0',
+      'x-tag': 'client',
+      'content-type': 'application/json',
+    });
     // A 503 on a GET is retried; the 404 after it throws the one DocGenApiError class.
     const error = await rejection(small.jobs.get('9'));
     expect(server.requests).toHaveLength(4);

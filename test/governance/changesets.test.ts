@@ -7,7 +7,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { node, root, tempDir } from './run.js';
 
 const dirs: string[] = [];
-afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
@@ -19,17 +21,29 @@ function repo() {
     writeFileSync(join(dir, file), text);
   };
   const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8', stdio: 'pipe' });
-  write('package.json', json({ name: 'fixture', private: true, workspaces: ['packages/spec', 'packages/client', 'packages/internal'] }));
+  write(
+    'package.json',
+    json({ name: 'fixture', private: true, workspaces: ['packages/spec', 'packages/client', 'packages/internal'] }),
+  );
   write('package-lock.json', json({ name: 'fixture', lockfileVersion: 3, requires: true, packages: {} }));
   mkdirSync(join(dir, '.changeset'));
   copyFileSync(join(root, '.changeset/config.json'), join(dir, '.changeset/config.json'));
   write('.changeset/README.md', 'Changesets live here.\n');
-  write('packages/spec/package.json', json({ name: '@box-docgen/spec', version: '0.1.0', files: ['openapi.json', 'openapi.yaml'] }));
+  write(
+    'packages/spec/package.json',
+    json({ name: '@box-docgen/spec', version: '0.1.0', files: ['openapi.json', 'openapi.yaml'] }),
+  );
   write('packages/spec/openapi.json', '{}\n');
   write('packages/spec/released/openapi.json', '{}\n');
-  write('packages/client/package.json', json({
-    name: '@box-docgen/client', version: '0.1.0', files: ['dist', 'src'], dependencies: { '@box-docgen/spec': '0.1.0' },
-  }));
+  write(
+    'packages/client/package.json',
+    json({
+      name: '@box-docgen/client',
+      version: '0.1.0',
+      files: ['dist', 'src'],
+      dependencies: { '@box-docgen/spec': '0.1.0' },
+    }),
+  );
   write('packages/client/src/index.ts', 'export const a = 1;\n');
   write('packages/client/tsconfig.json', '{}\n');
   write('packages/client/test/a.test.ts', '// test\n');
@@ -43,13 +57,19 @@ function repo() {
   git('add', '-A');
   git('commit', '-q', '-m', 'release 0.1.0');
   git('checkout', '-q', '-b', 'feature');
-  const commit = (message = 'change') => { git('add', '-A'); git('commit', '-q', '-m', message); };
-  const check = (...args: string[]) => node([join(root, 'scripts/check-changesets.js'), '--cwd', dir, ...args], { env: { CHANGESET_BASE: '' } });
+  const commit = (message = 'change') => {
+    git('add', '-A');
+    git('commit', '-q', '-m', message);
+  };
+  const check = (...args: string[]) =>
+    node([join(root, 'scripts/check-changesets.js'), '--cwd', dir, ...args], { env: { CHANGESET_BASE: '' } });
   return { dir, write, git, commit, check };
 }
 
 const changeset = (releases: Record<string, string>, summary = 'A change.') =>
-  `---\n${Object.entries(releases).map(([name, type]) => `'${name}': ${type}`).join('\n')}\n---\n\n${summary}\n`;
+  `---\n${Object.entries(releases)
+    .map(([name, type]) => `'${name}': ${type}`)
+    .join('\n')}\n---\n\n${summary}\n`;
 
 describe.concurrent('changeset discipline', () => {
   it('passes when nothing changed', async () => {
@@ -65,7 +85,9 @@ describe.concurrent('changeset discipline', () => {
     commit();
     const run = await check();
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/✖ @box-docgen\/client: packages\/client\/src\/index\.ts — no changeset added since main names @box-docgen\/client/);
+    expect(run.stdout).toMatch(
+      /✖ @box-docgen\/client: packages\/client\/src\/index\.ts — no changeset added since main names @box-docgen\/client/,
+    );
     expect(run.stderr).toContain('1 package(s) changed without a changeset: @box-docgen/client');
   });
 
@@ -106,16 +128,28 @@ describe.concurrent('changeset discipline', () => {
 
   it('counts package.json changes, but not a release commit that only moves versions', async () => {
     const release = repo();
-    release.write('packages/client/package.json', json({
-      name: '@box-docgen/client', version: '0.2.0', files: ['dist', 'src'], dependencies: { '@box-docgen/spec': '0.2.0' },
-    }));
+    release.write(
+      'packages/client/package.json',
+      json({
+        name: '@box-docgen/client',
+        version: '0.2.0',
+        files: ['dist', 'src'],
+        dependencies: { '@box-docgen/spec': '0.2.0' },
+      }),
+    );
     release.commit('version packages');
     expect((await release.check()).code).toBe(0);
 
     const feature = repo();
-    feature.write('packages/client/package.json', json({
-      name: '@box-docgen/client', version: '0.1.0', files: ['dist', 'src'], dependencies: { '@box-docgen/spec': '0.1.0', 'openapi-fetch': '^0.17.0' },
-    }));
+    feature.write(
+      'packages/client/package.json',
+      json({
+        name: '@box-docgen/client',
+        version: '0.1.0',
+        files: ['dist', 'src'],
+        dependencies: { '@box-docgen/spec': '0.1.0', 'openapi-fetch': '^0.17.0' },
+      }),
+    );
     feature.commit();
     const run = await feature.check();
     expect(run.code).toBe(1);
@@ -159,7 +193,9 @@ describe.concurrent('changeset discipline', () => {
     commit();
     git('branch', 'release');
     expect((await check('--base', 'release')).code).toBe(0);
-    const viaEnv = await node([join(root, 'scripts/check-changesets.js'), '--cwd', dir], { env: { CHANGESET_BASE: 'release' } });
+    const viaEnv = await node([join(root, 'scripts/check-changesets.js'), '--cwd', dir], {
+      env: { CHANGESET_BASE: 'release' },
+    });
     expect(viaEnv.code).toBe(0);
     expect(viaEnv.stdout).toContain('since release');
   });

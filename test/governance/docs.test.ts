@@ -10,8 +10,15 @@ import { node, root, tempDir } from './run.js';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const spec = JSON.parse(readFileSync(join(root, 'packages/spec/openapi.json'), 'utf8'));
 const operations = Object.entries<any>(spec.paths).flatMap(([path, item]) =>
-  Object.entries<any>(item).filter(([, operation]) => operation?.operationId)
-    .map(([method, operation]) => ({ method, path, summary: operation.summary as string, operationId: operation.operationId as string })));
+  Object.entries<any>(item)
+    .filter(([, operation]) => operation?.operationId)
+    .map(([method, operation]) => ({
+      method,
+      path,
+      summary: operation.summary as string,
+      operationId: operation.operationId as string,
+    })),
+);
 
 const out = tempDir('docs');
 let build: Awaited<ReturnType<typeof node>>;
@@ -22,8 +29,15 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}; install it or set CHROMIUM_PATH`);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }, 120_000);
 
@@ -48,7 +62,7 @@ async function offlinePage() {
   return { page, blocked, errors };
 }
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('reference docs', () => {
   it('build: the HTTP reference with redocly build-docs, the client reference with TypeDoc', () => {
@@ -72,14 +86,23 @@ describe('reference docs', () => {
     await page.goto(url);
     // Once hydrated, the overview lists every operation as a link "<method><path>" to its section.
     const links = page.locator('a[href^="#/"]');
-    await links.filter({ hasText: `${operations.at(-1)!.method}${operations.at(-1)!.path}` }).first().waitFor();
+    await links
+      .filter({ hasText: `${operations.at(-1)!.method}${operations.at(-1)!.path}` })
+      .first()
+      .waitFor();
     const targets = await links.evaluateAll((anchors) =>
-      anchors.map((anchor) => [anchor.getAttribute('href') ?? '', (anchor.textContent ?? '').replace(/\s+/g, '').toLowerCase()]));
+      anchors.map((anchor) => [
+        anchor.getAttribute('href') ?? '',
+        (anchor.textContent ?? '').replace(/\s+/g, '').toLowerCase(),
+      ]),
+    );
     for (const operation of operations) {
       const href = targets.find(([, text]) => text === `${operation.method}${operation.path}`.toLowerCase())?.[0];
       expect(href, `a link to ${operation.method.toUpperCase()} ${operation.path} on the overview`).toBeTruthy();
       await page.goto(`${url}${href}`);
-      const heading = page.locator('h1, h2, h3', { hasText: new RegExp(`^\\s*${escape(operation.summary)}\\s*$`) });
+      const heading = page.locator('h1, h2, h3', {
+        hasText: new RegExp(`^\\s*${escapeRegExp(operation.summary)}\\s*$`),
+      });
       await heading.first().waitFor({ state: 'visible', timeout: 10_000 });
       expect(await heading.first().isVisible(), `heading "${operation.summary}"`).toBe(true);
     }
@@ -92,9 +115,19 @@ describe('reference docs', () => {
   it('the client reference documents the public API of @box-docgen/client', async () => {
     const { page, blocked } = await offlinePage();
     await page.goto(pathToFileURL(join(out, 'client/index.html')).href);
-    await expect(page.locator('h1, h2', { hasText: 'box-docgen' }).first().isVisible(), 'the README as the landing page').resolves.toBe(true);
+    await expect(
+      page.locator('h1, h2', { hasText: 'box-docgen' }).first().isVisible(),
+      'the README as the landing page',
+    ).resolves.toBe(true);
     await page.goto(pathToFileURL(join(out, 'client/modules.html')).href);
-    for (const name of ['createDocGenClient', 'DocGenApiError', 'DocGenClientOptions', 'RETRY_DEFAULTS', 'WaitOptions', 'DocGenJob']) {
+    for (const name of [
+      'createDocGenClient',
+      'DocGenApiError',
+      'DocGenClientOptions',
+      'RETRY_DEFAULTS',
+      'WaitOptions',
+      'DocGenJob',
+    ]) {
       await expect(page.getByRole('link', { name, exact: true }).first().isVisible(), name).resolves.toBe(true);
     }
     expect(blocked).toEqual([]);

@@ -19,7 +19,11 @@ describe('operations outside Doc Gen', () => {
   });
 
   it('carry their own server and box-version as the spec declares them', () => {
-    expect(helperEndpoints.createAccessToken).toMatchObject({ entry: 'auth', server: 'https://api.box.com', path: '/oauth2/token' });
+    expect(helperEndpoints.createAccessToken).toMatchObject({
+      entry: 'auth',
+      server: 'https://api.box.com',
+      path: '/oauth2/token',
+    });
     expect(helperEndpoints.createAccessToken.body.mediaType).toBe('application/x-www-form-urlencoded');
     expect(helperEndpoints.createAccessToken).not.toHaveProperty('versioned');
     expect(helperEndpoints.getFileContent).not.toHaveProperty('versioned');
@@ -55,7 +59,9 @@ describe('the generator refuses', () => {
   });
 
   it('a Doc Gen operation with its own server', () => {
-    const message = refusal((spec) => (spec.paths['/docgen_jobs/{job_id}'].get.servers = [{ url: 'https://api.box.com' }]));
+    const message = refusal(
+      (spec) => (spec.paths['/docgen_jobs/{job_id}'].get.servers = [{ url: 'https://api.box.com' }]),
+    );
     expect(message).toMatch(/getJob: a Doc Gen operation is served from the spec's server/);
   });
 

@@ -40,11 +40,14 @@ describe('redocly.yaml custom rules', () => {
 });
 
 describe.concurrent('lint fixtures', () => {
-  it.each(customRules)('rule/$id: its fixture (lint-fixtures/<rule-id>.yaml) fails for that rule alone', async ({ id }) => {
-    const { code, problems } = await lint(join(fixtures, `${id}.yaml`));
-    expect(code).not.toBe(0);
-    expect(problems.map((problem) => `${problem.ruleId} (${problem.severity})`)).toEqual([`rule/${id} (error)`]);
-  });
+  it.each(customRules)(
+    'rule/$id: its fixture (lint-fixtures/<rule-id>.yaml) fails for that rule alone',
+    async ({ id }) => {
+      const { code, problems } = await lint(join(fixtures, `${id}.yaml`));
+      expect(code).not.toBe(0);
+      expect(problems.map((problem) => `${problem.ruleId} (${problem.severity})`)).toEqual([`rule/${id} (error)`]);
+    },
+  );
 
   it('valid.yaml, the base of every fixture, passes with no problems', async () => {
     const { code, problems } = await lint(join(fixtures, 'valid.yaml'));

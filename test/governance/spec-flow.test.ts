@@ -9,16 +9,26 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { node, root, tempDir } from './run.js';
 
 const dirs: string[] = [];
-afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
 
 /** A copy of what `npm run generate` and the client build read, with node_modules linked to the repo's. */
 function copy(): string {
   const dir = tempDir('spec-flow');
   dirs.push(dir);
-  for (const path of ['openapi', 'redocly.yaml', 'tsconfig.json', 'scripts/generate.js', 'scripts/lib/endpoints.js', 'packages/client/src']) {
+  for (const path of [
+    'openapi',
+    'redocly.yaml',
+    'tsconfig.json',
+    'scripts/generate.js',
+    'scripts/lib/endpoints.js',
+    'packages/client/src',
+  ]) {
     cpSync(join(root, path), join(dir, path), { recursive: true });
   }
-  for (const file of ['package.json', 'check.js', 'check.d.ts']) cpSync(join(root, 'packages/types', file), join(dir, 'packages/types', file));
+  for (const file of ['package.json', 'check.js', 'check.d.ts'])
+    cpSync(join(root, 'packages/types', file), join(dir, 'packages/types', file));
   mkdirSync(join(dir, 'packages/spec'), { recursive: true });
   // Everything the repo installed, except our own packages: @box-docgen/types must be the copy's.
   mkdirSync(join(dir, 'node_modules/@box-docgen'), { recursive: true });
@@ -66,11 +76,21 @@ async function compile(dir: string, probe: string): Promise<string> {
   const client = join(dir, 'packages/client');
   writeFileSync(join(client, 'probe.ts'), PROBE_HEAD + probe + PROBE_TAIL);
   writeFileSync(join(client, 'package.json'), JSON.stringify({ type: 'module' }));
-  writeFileSync(join(client, 'tsconfig.json'), JSON.stringify({
-    extends: '../../tsconfig.json',
-    compilerOptions: { rootDir: '.', outDir: 'dist', declaration: false, declarationMap: false, sourceMap: false, types: [] },
-    include: ['src', 'probe.ts'],
-  }));
+  writeFileSync(
+    join(client, 'tsconfig.json'),
+    JSON.stringify({
+      extends: '../../tsconfig.json',
+      compilerOptions: {
+        rootDir: '.',
+        outDir: 'dist',
+        declaration: false,
+        declarationMap: false,
+        sourceMap: false,
+        types: [],
+      },
+      include: ['src', 'probe.ts'],
+    }),
+  );
   const tsc = await node([join(root, 'node_modules/typescript/bin/tsc'), '-p', client]);
   return tsc.stdout + tsc.stderr;
 }
@@ -100,32 +120,55 @@ describe.concurrent('a spec edit flows through npm run generate', () => {
 
   it('a changed 200 schema: the method declares the new answer type', async () => {
     const dir = copy();
-    edit(dir, 'paths/docgen_jobs_{job_id}.yaml', '$ref: ../components/schemas/DocGenJob.yaml', '$ref: ../components/schemas/DocGenJobFull.yaml');
-    await flow(dir, `
+    edit(
+      dir,
+      'paths/docgen_jobs_{job_id}.yaml',
+      '$ref: ../components/schemas/DocGenJob.yaml',
+      '$ref: ../components/schemas/DocGenJobFull.yaml',
+    );
+    await flow(
+      dir,
+      `
       const isFull: Equal<Result<typeof docgen.jobs.get>, T.DocGenJobFull> = true;
       const waitsForFull: Equal<Result<typeof docgen.jobs.wait>, T.DocGenJobFull> = true;
       // @ts-expect-error the answer is no longer a plain DocGenJob
       const isJob: Equal<Result<typeof docgen.jobs.get>, T.DocGenJob> = true;
-      return [isFull, waitsForFull, isJob];`);
+      return [isFull, waitsForFull, isJob];`,
+    );
   }, 120_000);
 
   it('a 200 schema our behaviour cannot work with (a job without status): the client build fails at wait', async () => {
     const dir = copy();
-    edit(dir, 'paths/docgen_jobs_{job_id}.yaml', '$ref: ../components/schemas/DocGenJob.yaml', '$ref: ../components/schemas/DocGenTemplate.yaml');
+    edit(
+      dir,
+      'paths/docgen_jobs_{job_id}.yaml',
+      '$ref: ../components/schemas/DocGenJob.yaml',
+      '$ref: ../components/schemas/DocGenTemplate.yaml',
+    );
     const errors = await compile(dir, 'return null;');
     // jobs.wait polls for a `status`: the template the answer now is has none.
-    expect(errors).toMatch(/src\/resources\.ts\(\d+,\d+\): error TS2322: Type '\(jobId: string, .*\) => Promise<\{ status\?: string \| undefined; \}>' is not assignable/);
+    expect(errors).toMatch(
+      /src\/resources\.ts\(\d+,\d+\): error TS2322: Type '\(jobId: string, .*\) => Promise<\{ status\?: string \| undefined; \}>' is not assignable/,
+    );
   }, 120_000);
 
   it('a new required query parameter: a call without it does not compile, and is refused at run time', async () => {
     const dir = copy();
-    edit(dir, 'paths/docgen_jobs.yaml', '  parameters:\n', '  parameters:\n    - name: region\n      in: query\n      required: true\n      schema:\n        type: string\n');
-    const { sent, error } = await flow(dir, `
+    edit(
+      dir,
+      'paths/docgen_jobs.yaml',
+      '  parameters:\n',
+      '  parameters:\n    - name: region\n      in: query\n      required: true\n      schema:\n        type: string\n',
+    );
+    const { sent, error } = await flow(
+      dir,
+      `
       const withIt = docgen.jobs.list({ region: 'eu' });
       // @ts-expect-error region is required now
       const without = docgen.jobs.list();
       await withIt;
-      return without;`);
+      return without;`,
+    );
     expect(sent).toEqual(['GET /2.0/docgen_jobs?region=eu']);
     expect(error).toBe('DocGenValidationError: region: is required');
   }, 120_000);
@@ -152,17 +195,27 @@ components:`;
     edit(dir, 'openapi.yaml', '\ncomponents:', PREVIEW);
     const generated = await node(['scripts/generate.js'], { cwd: dir });
     expect(generated.code).toBe(1);
-    expect(generated.stderr).toContain('getTemplatePreview (GET /docgen_templates/{template_id}/preview) does not say what the SDK calls it');
+    expect(generated.stderr).toContain(
+      'getTemplatePreview (GET /docgen_templates/{template_id}/preview) does not say what the SDK calls it',
+    );
     expect(generated.stderr).toContain('x-box-docgen: { resource: <resource>, method: <method> }');
   }, 120_000);
 
   it('a new operation with x-box-docgen: the method exists, typed, and sends it', async () => {
     const dir = copy();
-    edit(dir, 'openapi.yaml', '\ncomponents:', PREVIEW.replace('      summary:', '      x-box-docgen: { resource: templates, method: preview }\n      summary:'));
-    const { sent } = await flow(dir, `
+    edit(
+      dir,
+      'openapi.yaml',
+      '\ncomponents:',
+      PREVIEW.replace('      summary:', '      x-box-docgen: { resource: templates, method: preview }\n      summary:'),
+    );
+    const { sent } = await flow(
+      dir,
+      `
       const typed: Equal<Result<typeof docgen.templates.preview>, T.DocGenTemplate> = true;
       void typed;
-      return docgen.templates.preview('9');`);
+      return docgen.templates.preview('9');`,
+    );
     expect(sent).toEqual(['GET /2.0/docgen_templates/9/preview']);
   }, 120_000);
 });

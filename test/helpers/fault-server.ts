@@ -79,7 +79,8 @@ function send(res: ServerResponse, action: Extract<Action, { kind: 'respond' }>)
   if (typeof action.body === 'string') payload = action.body;
   else if (action.body !== undefined) {
     payload = JSON.stringify(action.body);
-    if (!Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+    if (!Object.keys(headers).some((name) => name.toLowerCase() === 'content-type'))
+      headers['content-type'] = 'application/json';
   }
   res.writeHead(action.status, headers); // names keep the case given here, on the wire too
   res.end(payload);

@@ -6,7 +6,12 @@ export const spec = require('@box-docgen/spec/openapi.json');
 
 function deref(node: any): any {
   if (node && typeof node.$ref === 'string') {
-    return deref(node.$ref.slice(2).split('/').reduce((at: any, key: string) => at[key], spec));
+    return deref(
+      node.$ref
+        .slice(2)
+        .split('/')
+        .reduce((at: any, key: string) => at[key], spec),
+    );
   }
   return node;
 }

@@ -16,7 +16,10 @@ it('the release plan is valid (changeset status)', () => {
 
 /** What changesets would touch in the repo: manifests, changelogs and the .changeset folder. */
 function snapshot(): string {
-  const files = [join(root, 'package.json'), ...readdirSync(join(root, '.changeset')).map((f) => join(root, '.changeset', f))];
+  const files = [
+    join(root, 'package.json'),
+    ...readdirSync(join(root, '.changeset')).map((f) => join(root, '.changeset', f)),
+  ];
   for (const ws of workspaces()) {
     files.push(join(ws.dir, 'package.json'));
     for (const f of readdirSync(ws.dir)) if (/^CHANGELOG/.test(f)) files.push(join(ws.dir, f));
@@ -31,7 +34,9 @@ it('release:dry versions and packs every package in a temp folder, publishing no
   const { releases } = checkRelease();
   const result = releaseDry();
   try {
-    const names = publicWorkspaces().map((ws) => ws.name).sort();
+    const names = publicWorkspaces()
+      .map((ws) => ws.name)
+      .sort();
     expect(result.packages.map((p) => p.name).sort()).toEqual(names);
     const versions = new Set(result.packages.map((p) => p.version));
     expect(versions.size).toBe(1);
@@ -40,7 +45,8 @@ it('release:dry versions and packs every package in a temp folder, publishing no
       expect(p.access, `${p.name}: publishConfig.access`).toBe('public');
       expect(p.tarball.startsWith(result.dir)).toBe(true);
       expect(p.files).toContain('package.json');
-      for (const [dep, range] of Object.entries(p.internalDependencies)) expect(range, `${p.name} → ${dep}`).toBe(p.version);
+      for (const [dep, range] of Object.entries(p.internalDependencies))
+        expect(range, `${p.name} → ${dep}`).toBe(p.version);
     }
     expect(result.pendingChangesets).toEqual([]);
     expect(snapshot(), 'release:dry changed files in the working tree').toBe(before);

@@ -19,7 +19,9 @@ document.querySelector('form')!.addEventListener('submit', async (event) => {
       input_source: 'api',
       destination_folder: { id: String(data.get('folder')), type: 'folder' },
       output_type: 'pdf',
-      document_generation_data: [{ generated_file_name: String(data.get('name')), user_input: JSON.parse(String(data.get('data'))) }],
+      document_generation_data: [
+        { generated_file_name: String(data.get('name')), user_input: JSON.parse(String(data.get('data'))) },
+      ],
     });
     const jobs = await docgen.batches.wait(batch.id, { onProgress: (p) => say(`${p.finished}/${p.total}`) });
     for (const job of jobs) say(`${job.id} ${job.status} ${job.output_file?.id ?? ''}`);

@@ -54,7 +54,8 @@ export async function fixture(name: string, retry = true): Promise<Fixture> {
   const base = await cachedDir(`fixture-${name}`, key, async (dir: string) => {
     cpSync(join(fixtures, 'scenario.mjs'), join(dir, 'scenario.mjs'));
     cpSync(source, join(dir, name), { recursive: true });
-    if (existsSync(join(source, 'tsconfig.json'))) cpSync(join(fixtures, 'consumer.ts'), join(dir, name, 'consumer.ts'));
+    if (existsSync(join(source, 'tsconfig.json')))
+      cpSync(join(fixtures, 'consumer.ts'), join(dir, name, 'consumer.ts'));
     await run(
       'npm',
       ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', ...Object.values(tarballs)],
@@ -114,7 +115,7 @@ function versionAtLeast(version: string, min: [number, number]): boolean {
 export function node20(): Runtime {
   const path = process.env.NODE20 ?? '/usr/bin/node';
   const version = probe(path, ['--version']);
-  if (!version || !version.startsWith('v20.') || !versionAtLeast(version, [20, 19])) {
+  if (!version?.startsWith('v20.') || !versionAtLeast(version, [20, 19])) {
     throw new MissingRuntimeError(
       `Node 20.19+ is needed at ${path} (found ${version ?? 'nothing'}). Install it (e.g. apt-get install nodejs from ` +
         'NodeSource node_20.x, or a Node 20 tarball from nodejs.org), or point NODE20=/path/to/node20 at one.',
@@ -173,12 +174,24 @@ export function launchChromium(): Promise<Browser> {
   return playwright.launch({
     executablePath: chromium().path,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
     timeout: 60_000,
   });
 }
 
-const CONTENT_TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.map': 'application/json' };
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.map': 'application/json',
+};
 
 /** Serves the files of `dir` on a loopback port of its own; resolves with the origin. */
 export async function serveFolder(dir: string): Promise<{ origin: string; close: () => Promise<void> }> {
@@ -195,7 +208,10 @@ export async function serveFolder(dir: string): Promise<{ origin: string; close:
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address() as AddressInfo;
-  return { origin: `http://127.0.0.1:${address.port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    origin: `http://127.0.0.1:${address.port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -217,7 +233,11 @@ export interface RunOptions {
 export function run(command: string, args: string[], options: RunOptions): Promise<RunResult> {
   const timeout = options.timeout ?? TEST_TIMEOUT - 10_000;
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env ?? cleanEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -232,8 +252,12 @@ export function run(command: string, args: string[], options: RunOptions): Promi
       const result = { code, stdout, stderr };
       if (code === 0) resolve(result);
       else {
-        const why = signal ? `was killed (${signal}${signal === 'SIGKILL' ? `, after ${timeout} ms` : ''})` : `exited with ${code}`;
-        reject(new Error(`${command} ${args.join(' ')} ${why}\n--- stdout\n${tail(stdout)}\n--- stderr\n${tail(stderr)}`));
+        const why = signal
+          ? `was killed (${signal}${signal === 'SIGKILL' ? `, after ${timeout} ms` : ''})`
+          : `exited with ${code}`;
+        reject(
+          new Error(`${command} ${args.join(' ')} ${why}\n--- stdout\n${tail(stdout)}\n--- stderr\n${tail(stderr)}`),
+        );
       }
     });
   });
@@ -244,7 +268,10 @@ const tail = (text: string) => (text.length > 6000 ? `…${text.slice(-6000)}` :
 /** The summary line a fixture printed. */
 export function readSummary(result: RunResult): Summary {
   const line = result.stdout.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
-  if (!line) throw new Error(`the fixture printed no result line\n--- stdout\n${tail(result.stdout)}\n--- stderr\n${tail(result.stderr)}`);
+  if (!line)
+    throw new Error(
+      `the fixture printed no result line\n--- stdout\n${tail(result.stdout)}\n--- stderr\n${tail(result.stderr)}`,
+    );
   return JSON.parse(line.slice(RESULT_PREFIX.length));
 }
 
@@ -266,10 +293,13 @@ export interface Summary {
 const FINISHED = ['completed', 'failed', 'completed_with_error'];
 
 export function expectedSummary(): Omit<Summary, 'runtime' | 'resolved'> {
-  const batchJobs = (name: string) => example('/docgen_batch_jobs/{batch_id}', 'get', 200, name).entries as { id: string; status: string }[];
-  const finished = (jobs: { status: string }[]) => `${jobs.filter((j) => FINISHED.includes(j.status)).length}/${jobs.length}`;
+  const batchJobs = (name: string) =>
+    example('/docgen_batch_jobs/{batch_id}', 'get', 200, name).entries as { id: string; status: string }[];
+  const finished = (jobs: { status: string }[]) =>
+    `${jobs.filter((j) => FINISHED.includes(j.status)).length}/${jobs.length}`;
   const notFound = example('/docgen_jobs/{job_id}', 'get', 404);
-  const jobPage = (name: string) => (example('/docgen_jobs', 'get', 200, name).entries as { id: string }[]).map((j) => j.id);
+  const jobPage = (name: string) =>
+    (example('/docgen_jobs', 'get', 200, name).entries as { id: string }[]).map((j) => j.id);
   return {
     batchId: example('/docgen_batches', 'post', 202).id,
     jobs: batchJobs('completed').map((j) => `${j.id}:${j.status}`),

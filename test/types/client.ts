@@ -1,3 +1,4 @@
+// biome-ignore-all format: each @ts-expect-error must stay on the line just above the call it tests.
 // Compile-time tests, checked by `npm run typecheck` (tsc). Each @ts-expect-error must
 // match a real type error, or tsc fails: a wrong field name in a body does not compile.
 import {

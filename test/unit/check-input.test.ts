@@ -11,7 +11,10 @@ const order = () => ({
     id: 'PO-1',
     date: '2025-03-01',
     vendor: { company: 'Acme', logo: 'https://example.com/logo.png' },
-    products: [{ name: 'bolt', quantity: 2, price: 0.5 }, { name: 'nut', quantity: '4', price: '0.25' }],
+    products: [
+      { name: 'bolt', quantity: 2, price: 0.5 },
+      { name: 'nut', quantity: '4', price: '0.25' },
+    ],
     taxRate: 0.2,
     deliveryNotes: ['leave at the gate'],
   },
@@ -57,7 +60,9 @@ describe('checkUserInput', () => {
     const data = order();
     (data.order as any).id = { value: 'PO-1' };
     delete (data.order as any).taxRate;
-    expect(checkUserInput(tags, data).problems).toEqual([{ path: 'order.id', kind: 'shape', expected: 'value', tag: '{{order.id}}' }]);
+    expect(checkUserInput(tags, data).problems).toEqual([
+      { path: 'order.id', kind: 'shape', expected: 'value', tag: '{{order.id}}' },
+    ]);
   });
 
   it('input that is not an object misses the top of every path, once', () => {

@@ -10,7 +10,14 @@ function recording() {
     baseUrl: 'https://api.example.test/2.0',
     fetch: async (input) => {
       urls.push((input as Request).url);
-      return Response.json({ entries: [], limit: 100, next_marker: null, prev_marker: null, id: 'x', type: 'docgen_job' });
+      return Response.json({
+        entries: [],
+        limit: 100,
+        next_marker: null,
+        prev_marker: null,
+        id: 'x',
+        type: 'docgen_job',
+      });
     },
   });
   return { docgen, urls };
@@ -122,7 +129,13 @@ describe('bodies', () => {
     ['input_source', { ...valid, input_source: undefined }],
     ['document_generation_data', { ...valid, document_generation_data: [] }],
     ['document_generation_data[0].generated_file_name', { ...valid, document_generation_data: [{ user_input: {} }] }],
-    ['document_generation_data[1].user_input', { ...valid, document_generation_data: [valid.document_generation_data[0], { generated_file_name: 'x', user_input: [] }] }],
+    [
+      'document_generation_data[1].user_input',
+      {
+        ...valid,
+        document_generation_data: [valid.document_generation_data[0], { generated_file_name: 'x', user_input: [] }],
+      },
+    ],
   ])('batches.create refuses a bad %s', async (field, body) => {
     const { docgen, urls } = recording();
     expect((await refusal(() => docgen.batches.create(body as never))).field).toBe(field);
@@ -165,10 +178,14 @@ describe('a method that returns a promise never throws', () => {
     ['batches.wait("")', 'batch_id', (d: Client) => d.batches.wait('')],
     ['jobs.wait(" ")', 'job_id', (d: Client) => d.jobs.wait(' ')],
     ['jobs.get("1", { timeoutMs: -1 })', 'timeoutMs', (d: Client) => d.jobs.get('1', { timeoutMs: -1 })],
-    ['templates.list(undefined, { maxRetries: 1.5 })', 'maxRetries', (d: Client) => d.templates.list(undefined, { maxRetries: 1.5 })],
+    [
+      'templates.list(undefined, { maxRetries: 1.5 })',
+      'maxRetries',
+      (d: Client) => d.templates.list(undefined, { maxRetries: 1.5 }),
+    ],
   ])('%s rejects its promise, and .catch() sees the error', async (_, field, call) => {
     const { docgen, urls } = recording();
-    let returned: PromiseLike<unknown> & { catch(f: (e: unknown) => unknown): Promise<unknown> } | undefined;
+    let returned: (PromiseLike<unknown> & { catch(f: (e: unknown) => unknown): Promise<unknown> }) | undefined;
     expect(() => {
       returned = call(docgen);
     }).not.toThrow();

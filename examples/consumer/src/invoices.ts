@@ -50,7 +50,11 @@ export function invoiceData(invoice: Invoice) {
   };
 }
 
-export async function sendInvoices(docgen: DocGenClient, invoices: Invoice[], options: SendInvoicesOptions): Promise<InvoiceRun> {
+export async function sendInvoices(
+  docgen: DocGenClient,
+  invoices: Invoice[],
+  options: SendInvoicesOptions,
+): Promise<InvoiceRun> {
   const run: InvoiceRun = { batchId: undefined, generated: [], withErrors: [], failed: [] };
   if (invoices.length === 0) return run;
 
@@ -75,8 +79,10 @@ export async function sendInvoices(docgen: DocGenClient, invoices: Invoice[], op
   });
   for (const job of jobs) {
     const errors = job.failures?.errors ?? [];
-    if (job.status === 'completed' && job.output_file) run.generated.push({ jobId: job.id, fileId: job.output_file.id });
-    else if (job.status === 'completed_with_error') run.withErrors.push({ jobId: job.id, fileId: job.output_file?.id, errors });
+    if (job.status === 'completed' && job.output_file)
+      run.generated.push({ jobId: job.id, fileId: job.output_file.id });
+    else if (job.status === 'completed_with_error')
+      run.withErrors.push({ jobId: job.id, fileId: job.output_file?.id, errors });
     else run.failed.push({ jobId: job.id, errors });
   }
   return run;

@@ -10,7 +10,12 @@ const mock = useSharedMockServer();
 const docgen = createDocGenClient({ token: 'consumer-test-token', baseUrl: mock.url, headers: mock.headers });
 
 const invoices: Invoice[] = [
-  { number: 'INV-1001', customer: 'Northwind Traders', currency: 'EUR', lines: [{ description: 'Paper', quantity: 3, unitPrice: 0.1 }] },
+  {
+    number: 'INV-1001',
+    customer: 'Northwind Traders',
+    currency: 'EUR',
+    lines: [{ description: 'Paper', quantity: 3, unitPrice: 0.1 }],
+  },
   {
     number: 'INV-1002',
     customer: 'Contoso',
@@ -78,7 +83,12 @@ describe('sendInvoices', () => {
   });
 
   it('sends nothing for no invoices', async () => {
-    expect(await sendInvoices(docgen, [], options)).toEqual({ batchId: undefined, generated: [], withErrors: [], failed: [] });
+    expect(await sendInvoices(docgen, [], options)).toEqual({
+      batchId: undefined,
+      generated: [],
+      withErrors: [],
+      failed: [],
+    });
     expect(await mock.requests()).toEqual([]);
   });
 

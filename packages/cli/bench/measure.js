@@ -35,5 +35,16 @@ process.on('exit', () => {
   const maxRss = maxRSS * 1024;
   // CPU of the whole process (user + system), in microseconds.
   const cpuUs = userCPUTime + systemCPUTime;
-  writeFileSync(out, JSON.stringify({ peakRss, maxRss, cpuUs, peakHeapUsed, peakHeapTotal, peakExternal, ...(peakLive && { peakLive }) }));
+  writeFileSync(
+    out,
+    JSON.stringify({
+      peakRss,
+      maxRss,
+      cpuUs,
+      peakHeapUsed,
+      peakHeapTotal,
+      peakExternal,
+      ...(peakLive && { peakLive }),
+    }),
+  );
 });

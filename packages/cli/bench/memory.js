@@ -49,18 +49,40 @@ try {
       const result = await run(
         node,
         [
-          '--expose-gc', '--import', measure, cli, 'generate',
-          '--template', '1502867340', '--folder', '290044817', '--data', data,
-          '--name', '{order.id} {vendor.company}', '--output-type', 'pdf',
-          '--batch-size', '25', '--concurrency', '4', '--state', state, '--quiet', '--json', '--no-check',
+          '--expose-gc',
+          '--import',
+          measure,
+          cli,
+          'generate',
+          '--template',
+          '1502867340',
+          '--folder',
+          '290044817',
+          '--data',
+          data,
+          '--name',
+          '{order.id} {vendor.company}',
+          '--output-type',
+          'pdf',
+          '--batch-size',
+          '25',
+          '--concurrency',
+          '4',
+          '--state',
+          state,
+          '--quiet',
+          '--json',
+          '--no-check',
           ...(wait ? ['--wait', '--poll-interval', '5', '--report', join(work, `report-${rows}.csv`)] : []),
         ],
         { BOX_DEVELOPER_TOKEN: 'bench-token', BOX_DOCGEN_BASE_URL: mock.url, BOX_DOCGEN_MEASURE_OUT: measured },
       );
       const ms = Date.now() - started;
-      if (result.code !== 0) throw new Error(`generate of ${rows} rows exited ${result.code}:\n${result.stderr}\n${result.stdout}`);
+      if (result.code !== 0)
+        throw new Error(`generate of ${rows} rows exited ${result.code}:\n${result.stderr}\n${result.stdout}`);
       const summary = JSON.parse(result.stdout);
-      if (summary.submitted.rows !== rows) throw new Error(`expected ${rows} rows submitted, got ${summary.submitted.rows}`);
+      if (summary.submitted.rows !== rows)
+        throw new Error(`expected ${rows} rows submitted, got ${summary.submitted.rows}`);
       const m = JSON.parse(readFileSync(measured, 'utf8'));
       results.push({ mode: wait ? 'submit + wait + report' : 'submit', rows, ms, ...m });
     }
@@ -68,19 +90,44 @@ try {
   // The same largest run with the V8 heap capped: it completes, so it never needs more.
   const rows = Math.max(...SIZES);
   const data = join(work, `orders-${rows}.csv`);
-  const cappedRun = await run(node, [
-    '--max-old-space-size=24', cli, 'generate',
-    '--template', '1502867340', '--folder', '290044817', '--data', data,
-    '--name', '{order.id} {vendor.company}', '--output-type', 'pdf',
-    '--state', join(work, 'capped.ledger.jsonl'), '--quiet', '--json', '--no-check', '--wait', '--poll-interval', '5', '--report', join(work, 'capped.csv'),
-  ], { BOX_DEVELOPER_TOKEN: 'bench-token', BOX_DOCGEN_BASE_URL: mock.url });
+  const cappedRun = await run(
+    node,
+    [
+      '--max-old-space-size=24',
+      cli,
+      'generate',
+      '--template',
+      '1502867340',
+      '--folder',
+      '290044817',
+      '--data',
+      data,
+      '--name',
+      '{order.id} {vendor.company}',
+      '--output-type',
+      'pdf',
+      '--state',
+      join(work, 'capped.ledger.jsonl'),
+      '--quiet',
+      '--json',
+      '--no-check',
+      '--wait',
+      '--poll-interval',
+      '5',
+      '--report',
+      join(work, 'capped.csv'),
+    ],
+    { BOX_DEVELOPER_TOKEN: 'bench-token', BOX_DOCGEN_BASE_URL: mock.url },
+  );
   capped = { rows, ok: cappedRun.code === 0 && JSON.parse(cappedRun.stdout).report?.rows === rows };
 } finally {
   await mock.close();
   rmSync(work, { recursive: true, force: true });
 }
 
-console.log(`box-docgen generate, batch size 25, concurrency 4, node ${(await run(node, ['--version'])).stdout.trim()}\n`);
+console.log(
+  `box-docgen generate, batch size 25, concurrency 4, node ${(await run(node, ['--version'])).stdout.trim()}\n`,
+);
 console.table(
   results.map((r) => ({
     mode: r.mode,
@@ -94,7 +141,9 @@ console.table(
   })),
 );
 for (const mode of new Set(results.map((r) => r.mode))) {
-  const [small, large] = [Math.min(...SIZES), Math.max(...SIZES)].map((n) => results.find((r) => r.mode === mode && r.rows === n));
+  const [small, large] = [Math.min(...SIZES), Math.max(...SIZES)].map((n) =>
+    results.find((r) => r.mode === mode && r.rows === n),
+  );
   if (!small || !large || small === large) continue;
   console.log(
     `${mode}: ${large.rows}/${small.rows} rows → peak RSS ×${(large.maxRss / small.maxRss).toFixed(2)}, ` +

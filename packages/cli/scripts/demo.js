@@ -29,7 +29,10 @@ if (!existsSync(cli)) {
 /** Runs the CLI; resolves to its exit code (stdout/stderr go to this terminal, or are captured). */
 function run(args, env, capture = false) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, stdio: capture ? ['ignore', 'pipe', 'inherit'] : 'inherit' });
+    const child = spawn(process.execPath, [cli, ...args], {
+      env: { ...process.env, ...env },
+      stdio: capture ? ['ignore', 'pipe', 'inherit'] : 'inherit',
+    });
     let out = '';
     child.stdout?.on('data', (chunk) => (out += chunk));
     child.on('error', reject);
@@ -45,13 +48,21 @@ function parseCsv(text) {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\n') row.push(field), rows.push(row), (row = []), (field = '');
-    else if (c !== '\r') field += c;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else if (c !== '\r') field += c;
   }
   const [header, ...data] = rows;
   return data.map((cells) => Object.fromEntries(header.map((name, i) => [name, cells[i]])));
@@ -83,16 +94,26 @@ try {
   const report = join(work, 'purchase-orders.report.csv');
   const args = [
     'generate',
-    '--template', '1502867340',
-    '--folder', '290044817',
-    '--data', sample,
-    '--name', '{order.id} {vendor.company}',
-    '--output-type', 'pdf',
-    '--batch-size', '25',
-    '--concurrency', '4',
-    '--state', ledger,
-    '--report', report,
-    '--poll-interval', '250',
+    '--template',
+    '1502867340',
+    '--folder',
+    '290044817',
+    '--data',
+    sample,
+    '--name',
+    '{order.id} {vendor.company}',
+    '--output-type',
+    'pdf',
+    '--batch-size',
+    '25',
+    '--concurrency',
+    '4',
+    '--state',
+    ledger,
+    '--report',
+    report,
+    '--poll-interval',
+    '250',
   ];
   console.log(`mock Box Doc Gen API at ${mock.url}\n`);
   console.log(`$ box-docgen ${args.map((a) => (/[\s{}]/.test(a) ? `'${a}'` : a)).join(' ')} --wait\n`);
@@ -101,29 +122,45 @@ try {
   const lines = parseCsv(readFileSync(report, 'utf8'));
   const failed = lines.filter((line) => line.status !== 'completed');
   console.log(`\nthe report (${lines.length} rows), first 5 and every row that did not complete:`);
-  console.table([...lines.slice(0, 5), ...failed].map(({ row, line, name, job_id, status, output_file_id, errors }) => ({
-    row, line, name, job_id, status, output_file_id: output_file_id || '-', errors: errors.length > 60 ? `${errors.slice(0, 59)}…` : errors,
-  })));
+  console.table(
+    [...lines.slice(0, 5), ...failed].map(({ row, line, name, job_id, status, output_file_id, errors }) => ({
+      row,
+      line,
+      name,
+      job_id,
+      status,
+      output_file_id: output_file_id || '-',
+      errors: errors.length > 60 ? `${errors.slice(0, 59)}…` : errors,
+    })),
+  );
 
   const received = await mock.requests();
   const posts = received.filter((r) => r.method === 'POST' && r.path === '/docgen_batches' && r.status === 202);
   const sent = posts.reduce((n, r) => n + r.body.document_generation_data.length, 0);
   const polls = received.filter((r) => r.method === 'GET' && r.path.startsWith('/docgen_batch_jobs/')).length;
-  console.log(`the mock received ${posts.length} POST /docgen_batches carrying ${sent} rows, and ${polls} polls of batch job lists`);
+  console.log(
+    `the mock received ${posts.length} POST /docgen_batches carrying ${sent} rows, and ${polls} polls of batch job lists`,
+  );
 
   console.log(`\n$ box-docgen ${args[0]} … --json   # the same command again: the ledger says every row is in`);
   const again = await run([...args, '--json', '--quiet'], env, true);
   const summary = JSON.parse(again.out);
-  console.log(`  ${summary.alreadySubmitted} rows already submitted, ${summary.submitted.rows} sent now (exit code ${again.code})`);
+  console.log(
+    `  ${summary.alreadySubmitted} rows already submitted, ${summary.submitted.rows} sent now (exit code ${again.code})`,
+  );
   const after = (await mock.requests()).filter((r) => r.method === 'POST' && r.path === '/docgen_batches').length;
   console.log(`  the mock has still received ${after} POST /docgen_batches`);
 
   // Rows FAIL_EVERY, 2×FAIL_EVERY, … fail on purpose, so generate exits 1 ("some jobs failed").
   const expectedFailures = Math.floor(250 / FAIL_EVERY);
   if (first.code === 1 && failed.length === expectedFailures && again.code === 0 && summary.submitted.rows === 0) {
-    console.log(`\ngenerate exited 1 because ${expectedFailures} jobs failed, as the mock was told to make them; the demo worked.`);
+    console.log(
+      `\ngenerate exited 1 because ${expectedFailures} jobs failed, as the mock was told to make them; the demo worked.`,
+    );
   } else {
-    console.error(`\nunexpected: generate exited ${first.code} with ${failed.length} rows not completed; the rerun exited ${again.code}`);
+    console.error(
+      `\nunexpected: generate exited ${first.code} with ${failed.length} rows not completed; the rerun exited ${again.code}`,
+    );
     exitCode = 1;
   }
 } finally {

@@ -57,10 +57,20 @@ const csv = (value) => {
 };
 
 const header = [
-  'order.id', 'order.date', 'order.currency', 'order.amount',
-  'vendor.company', 'vendor.address', 'vendor.contact.name', 'vendor.contact.email',
-  'products.0.name', 'products.0.quantity', 'products.0.price',
-  'products.1.name', 'products.1.quantity', 'products.1.price',
+  'order.id',
+  'order.date',
+  'order.currency',
+  'order.amount',
+  'vendor.company',
+  'vendor.address',
+  'vendor.contact.name',
+  'vendor.contact.email',
+  'products.0.name',
+  'products.0.quantity',
+  'products.0.price',
+  'products.1.name',
+  'products.1.quantity',
+  'products.1.price',
   'notes',
 ];
 const lines = [header.join(',')];
@@ -72,7 +82,11 @@ for (let i = 0; i < rows; i++) {
   const q2 = second ? 1 + Math.floor(random() * 20) : 0;
   const amount = first[1] * q1 + (second ? second[1] * q2 : 0);
   const day = 1 + Math.floor(random() * 28);
-  const email = `${vendor.contact.split(' ')[0].normalize('NFD').replace(/[^A-Za-z]/g, '').toLowerCase()}@${vendor.company.replace(/[^A-Za-z]/g, '').toLowerCase()}.example`;
+  const email = `${vendor.contact
+    .split(' ')[0]
+    .normalize('NFD')
+    .replace(/[^A-Za-z]/g, '')
+    .toLowerCase()}@${vendor.company.replace(/[^A-Za-z]/g, '').toLowerCase()}.example`;
   lines.push(
     [
       `PO-2025-${String(1001 + i).padStart(4, '0')}`,
@@ -83,10 +97,16 @@ for (let i = 0; i < rows; i++) {
       vendor.address,
       vendor.contact,
       email,
-      first[0], q1, first[1].toFixed(2),
-      second ? second[0] : '', second ? q2 : '', second ? second[1].toFixed(2) : '',
+      first[0],
+      q1,
+      first[1].toFixed(2),
+      second ? second[0] : '',
+      second ? q2 : '',
+      second ? second[1].toFixed(2) : '',
       pick(notes),
-    ].map(csv).join(','),
+    ]
+      .map(csv)
+      .join(','),
   );
 }
 writeFileSync(out, `${lines.join('\r\n')}\r\n`);

@@ -10,7 +10,16 @@ import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createPacer } from '@box-docgen/client/pacing';
-import { createDocGenClient, DocGenError, endpoints, type DocGenClient, type DocGenClientOptions, type Logger, type OutputType, type TokenSource } from '@box-docgen/client';
+import {
+  createDocGenClient,
+  DocGenError,
+  endpoints,
+  type DocGenClient,
+  type DocGenClientOptions,
+  type Logger,
+  type OutputType,
+  type TokenSource,
+} from '@box-docgen/client';
 import { jobsGet, jobsList } from './commands/jobs.js';
 import { templatesList, templatesMark, templatesTags, templatesUnmark } from './commands/templates.js';
 import { typesCommand } from './commands/types.js';
@@ -168,10 +177,30 @@ const REPORT: ParseArgsConfig['options'] = {
   'wait-timeout': { type: 'string' },
 };
 
-const DOWNLOAD: ParseArgsConfig['options'] = { ...COMMON, dir: { type: 'string' }, 'output-type': { type: 'string' }, concurrency: { type: 'string' } };
-const JOBS: ParseArgsConfig['options'] = { ...COMMON, template: { type: 'string' }, batch: { type: 'string' }, max: { type: 'string' } };
-const TYPES: ParseArgsConfig['options'] = { ...COMMON, template: { type: 'string' }, 'template-version': { type: 'string' }, out: { type: 'string' }, 'type-name': { type: 'string' } };
-const TEMPLATES: ParseArgsConfig['options'] = { ...COMMON, 'template-version': { type: 'string' }, max: { type: 'string' } };
+const DOWNLOAD: ParseArgsConfig['options'] = {
+  ...COMMON,
+  dir: { type: 'string' },
+  'output-type': { type: 'string' },
+  concurrency: { type: 'string' },
+};
+const JOBS: ParseArgsConfig['options'] = {
+  ...COMMON,
+  template: { type: 'string' },
+  batch: { type: 'string' },
+  max: { type: 'string' },
+};
+const TYPES: ParseArgsConfig['options'] = {
+  ...COMMON,
+  template: { type: 'string' },
+  'template-version': { type: 'string' },
+  out: { type: 'string' },
+  'type-name': { type: 'string' },
+};
+const TEMPLATES: ParseArgsConfig['options'] = {
+  ...COMMON,
+  'template-version': { type: 'string' },
+  max: { type: 'string' },
+};
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
@@ -225,18 +254,25 @@ export function tokenFromCommand(command: string, env: Record<string, string | u
   let current: Promise<string> | undefined;
   const run = () =>
     new Promise<string>((resolve, reject) => {
-      execFile(command, { shell: true, timeout: 60_000, maxBuffer: 1 << 20, encoding: 'utf8', env: env as NodeJS.ProcessEnv }, (error, stdout, stderr) => {
-        if (error) {
-          const detail = stderr.trim().split('\n')[0]?.slice(0, 300) || error.message;
-          const how = (error as { killed?: boolean }).killed ? 'timed out' : `failed (exit code ${String((error as { code?: unknown }).code ?? '?')})`;
-          reject(new TokenError(`--token-command ${how}: ${detail}`));
-          return;
-        }
-        const token = stdout.trim();
-        if (!token) reject(new TokenError('--token-command printed nothing: it must print a token on stdout'));
-        else if (/\s/.test(token)) reject(new TokenError('--token-command printed more than one word: it must print only the token'));
-        else resolve(token);
-      });
+      execFile(
+        command,
+        { shell: true, timeout: 60_000, maxBuffer: 1 << 20, encoding: 'utf8', env: env as NodeJS.ProcessEnv },
+        (error, stdout, stderr) => {
+          if (error) {
+            const detail = stderr.trim().split('\n')[0]?.slice(0, 300) || error.message;
+            const how = (error as { killed?: boolean }).killed
+              ? 'timed out'
+              : `failed (exit code ${String((error as { code?: unknown }).code ?? '?')})`;
+            reject(new TokenError(`--token-command ${how}: ${detail}`));
+            return;
+          }
+          const token = stdout.trim();
+          if (!token) reject(new TokenError('--token-command printed nothing: it must print a token on stdout'));
+          else if (/\s/.test(token))
+            reject(new TokenError('--token-command printed more than one word: it must print only the token'));
+          else resolve(token);
+        },
+      );
     });
   return ({ forceRefresh }) => {
     if (!current || forceRefresh) {
@@ -253,7 +289,8 @@ export function tokenFromCommand(command: string, env: Record<string, string | u
 /** The token, remembered (redact.ts) so that no output can carry it. */
 function tokenSource(v: Values, env: Record<string, string | undefined>): TokenSource {
   const auth = str(v, 'auth');
-  if (auth !== undefined && str(v, 'token-command') !== undefined) throw new UsageError('--auth and --token-command are two ways to get a token: give one');
+  if (auth !== undefined && str(v, 'token-command') !== undefined)
+    throw new UsageError('--auth and --token-command are two ways to get a token: give one');
   if (auth !== undefined) return signIn(auth.trim(), env);
   const command = str(v, 'token-command');
   if (command !== undefined) {
@@ -261,14 +298,22 @@ function tokenSource(v: Values, env: Record<string, string | undefined>): TokenS
     return rememberTokens(tokenFromCommand(command, env));
   }
   const token = env.BOX_DEVELOPER_TOKEN?.trim();
-  if (!token) throw new UsageError('no token: set BOX_DEVELOPER_TOKEN, or pass --token-command "<a command that prints a token>"');
+  if (!token)
+    throw new UsageError(
+      'no token: set BOX_DEVELOPER_TOKEN, or pass --token-command "<a command that prints a token>"',
+    );
   return rememberTokens(token);
 }
 
-function client(v: Values, io: Io, log: (line: string) => void): { docgen: DocGenClient; token: TokenSource; options: DocGenClientOptions } {
+function client(
+  v: Values,
+  io: Io,
+  log: (line: string) => void,
+): { docgen: DocGenClient; token: TokenSource; options: DocGenClientOptions } {
   const token = tokenSource(v, io.env);
   const baseUrl = str(v, 'base-url') ?? (io.env.BOX_DOCGEN_BASE_URL?.trim() || undefined);
-  if (baseUrl !== undefined && !URL.canParse(baseUrl)) throw new UsageError(`--base-url "${baseUrl}" is not an absolute URL`);
+  if (baseUrl !== undefined && !URL.canParse(baseUrl))
+    throw new UsageError(`--base-url "${baseUrl}" is not an absolute URL`);
   const logger: Logger | undefined = v.verbose
     ? {
         debug: (m) => log(safeText(`debug: ${m}`)),
@@ -279,7 +324,8 @@ function client(v: Values, io: Io, log: (line: string) => void): { docgen: DocGe
     : undefined;
   const rate = str(v, 'max-rate');
   const maxRate = rate === undefined ? undefined : Number(rate);
-  if (maxRate !== undefined && !(/^\d+(\.\d+)?$/.test(rate!) && maxRate > 0)) throw new UsageError(`--max-rate must be a number of requests per second above 0, got "${rate}"`);
+  if (maxRate !== undefined && !(/^\d+(\.\d+)?$/.test(rate!) && maxRate > 0))
+    throw new UsageError(`--max-rate must be a number of requests per second above 0, got "${rate}"`);
   const options: DocGenClientOptions = {
     token,
     baseUrl,
@@ -349,14 +395,19 @@ async function runGenerate(args: string[], io: Io): Promise<number> {
   if (v.help) return help(io);
   if (positionals.length > 0) throw new UsageError(`generate takes no positional arguments, got "${positionals[0]}"`);
   const data = required(v, 'data');
-  if (data === '-') throw new UsageError('--data - (stdin) cannot work: generate reads the input twice (validation, then submission); give a file');
+  if (data === '-')
+    throw new UsageError(
+      '--data - (stdin) cannot work: generate reads the input twice (validation, then submission); give a file',
+    );
   if (!existsSync(data) || !statSync(data).isFile()) throw new UsageError(`--data ${data}: no such file`);
   const format = formatOf(data, str(v, 'format'));
   const encoding = encodingOf(str(v, 'encoding'));
   const outputType = outputTypeOf(v);
-  if (v['retry-completed-with-error'] === true && v['retry-failed'] !== true) throw new UsageError('--retry-completed-with-error goes with --retry-failed');
+  if (v['retry-completed-with-error'] === true && v['retry-failed'] !== true)
+    throw new UsageError('--retry-completed-with-error goes with --retry-failed');
   const downloadDir = str(v, 'download');
-  if (downloadDir !== undefined && v.wait !== true) throw new UsageError('--download needs --wait: documents exist once their jobs have finished');
+  if (downloadDir !== undefined && v.wait !== true)
+    throw new UsageError('--download needs --wait: documents exist once their jobs have finished');
   const shardText = str(v, 'shard');
   const shard = shardText !== undefined ? parseShard(shardText) : undefined;
   const base = shard ? `${data}.shard-${shard.k}-of-${shard.n}` : data;
@@ -366,7 +417,8 @@ async function runGenerate(args: string[], io: Io): Promise<number> {
   const template = id(v, 'template');
   const folder = id(v, 'folder');
   const templateVersion = str(v, 'template-version');
-  if (templateVersion !== undefined && !/^[0-9]+$/.test(templateVersion)) throw new UsageError(`--template-version must be digits, got "${templateVersion}"`);
+  if (templateVersion !== undefined && !/^[0-9]+$/.test(templateVersion))
+    throw new UsageError(`--template-version must be digits, got "${templateVersion}"`);
   const name = required(v, 'name');
   const batchSize = int(v, 'batch-size', 1, 1000, 25);
   const concurrency = int(v, 'concurrency', 1, 64, 16);
@@ -413,7 +465,15 @@ async function runGenerate(args: string[], io: Io): Promise<number> {
       force: stops.force,
     });
     if (downloadDir !== undefined && summary.report && !summary.interrupted) {
-      downloads = await downloadAll({ downloader: createDownloader(options), items: reportItems(report), dir: downloadDir, ext: outputType, concurrency, progress, signal: stops.stop });
+      downloads = await downloadAll({
+        downloader: createDownloader(options),
+        items: reportItems(report),
+        dir: downloadDir,
+        ext: outputType,
+        concurrency,
+        progress,
+        signal: stops.stop,
+      });
     }
   } finally {
     progress.stop();
@@ -422,7 +482,9 @@ async function runGenerate(args: string[], io: Io): Promise<number> {
 
   const code = Math.max(generateExit(summary), downloads?.failed ? EXIT.failed : EXIT.ok);
   if (json) {
-    io.stdout.write(`${JSON.stringify(safeValue({ command: 'generate', exitCode: code, ...summary, ...(downloads && { download: downloads }) }), null, 2)}\n`);
+    io.stdout.write(
+      `${JSON.stringify(safeValue({ command: 'generate', exitCode: code, ...summary, ...(downloads && { download: downloads }) }), null, 2)}\n`,
+    );
     if (summary.report?.unmapped) io.stderr.write(`box-docgen: ${unmappedNote(summary.report)}\n`);
   } else {
     printGenerate(io, summary);
@@ -441,14 +503,18 @@ function outputTypeOf(v: Values): OutputType {
 }
 
 function printDownloads(io: Io, d: DownloadSummary): void {
-  io.stdout.write(`${'download'.padEnd(11)}${d.dir}: ${plural(d.downloaded, 'file')} written, ${d.skipped} already there, ${d.failed} failed (of ${d.files})${d.interrupted ? '; interrupted, rerun to finish' : ''}\n`);
+  io.stdout.write(
+    `${'download'.padEnd(11)}${d.dir}: ${plural(d.downloaded, 'file')} written, ${d.skipped} already there, ${d.failed} failed (of ${d.files})${d.interrupted ? '; interrupted, rerun to finish' : ''}\n`,
+  );
 }
 
 async function runDownload(args: string[], io: Io): Promise<number> {
   const { values: v, positionals } = parse(args, DOWNLOAD);
   if (v.help) return help(io);
-  if (positionals.length === 0) throw new UsageError('download needs a report: box-docgen download run.report.jsonl --dir out --output-type pdf');
-  for (const file of positionals) if (!existsSync(file) || !statSync(file).isFile()) throw new UsageError(`${file}: no such report`);
+  if (positionals.length === 0)
+    throw new UsageError('download needs a report: box-docgen download run.report.jsonl --dir out --output-type pdf');
+  for (const file of positionals)
+    if (!existsSync(file) || !statSync(file).isFile()) throw new UsageError(`${file}: no such report`);
   const dir = required(v, 'dir');
   const ext = outputTypeOf(v);
   const concurrency = int(v, 'concurrency', 1, 32, 4);
@@ -461,20 +527,34 @@ async function runDownload(args: string[], io: Io): Promise<number> {
     const items = (async function* () {
       for (const file of positionals) yield* reportItems(file);
     })();
-    summary = await downloadAll({ downloader: createDownloader(options), items, dir, ext, concurrency, progress, signal: stops.stop });
+    summary = await downloadAll({
+      downloader: createDownloader(options),
+      items,
+      dir,
+      ext,
+      concurrency,
+      progress,
+      signal: stops.stop,
+    });
   } finally {
     progress.stop();
     stops.dispose();
   }
-  const code = summary.interrupted ? signalExit(typeof stops.stop.reason === 'string' ? stops.stop.reason : null) : summary.failed ? EXIT.failed : EXIT.ok;
-  if (v.json === true) io.stdout.write(`${JSON.stringify(safeValue({ command: 'download', exitCode: code, ...summary }), null, 2)}\n`);
+  const code = summary.interrupted
+    ? signalExit(typeof stops.stop.reason === 'string' ? stops.stop.reason : null)
+    : summary.failed
+      ? EXIT.failed
+      : EXIT.ok;
+  if (v.json === true)
+    io.stdout.write(`${JSON.stringify(safeValue({ command: 'download', exitCode: code, ...summary }), null, 2)}\n`);
   else printDownloads(io, summary);
   return code;
 }
 
 export function generateExit(s: GenerateSummary): number {
   if (s.interrupted) return signalExit(s.interrupted);
-  if (s.failed.rows > 0 || s.stopped !== null || (s.report && (s.report.failed > 0 || incomplete(s.report)))) return EXIT.failed;
+  if (s.failed.rows > 0 || s.stopped !== null || (s.report && (s.report.failed > 0 || incomplete(s.report))))
+    return EXIT.failed;
   if (s.unknown.rows > 0 || s.unknownSkipped > 0 || (s.report && s.report.unknown > 0)) return EXIT.unknown;
   return EXIT.ok;
 }
@@ -494,15 +574,26 @@ function unmappedNote(r: ReportSummary): string {
 
 function printGenerate(io: Io, s: GenerateSummary): void {
   const out = (label: string, text: string) => io.stdout.write(`${label.padEnd(11)}${text}\n`);
-  out('input', `${s.input.path} (${s.input.format}): ${plural(s.input.rows, 'row')}${s.input.shard ? `, shard ${s.input.shard}: ${plural(s.input.rowsInShard, 'row')}` : ''}`);
+  out(
+    'input',
+    `${s.input.path} (${s.input.format}): ${plural(s.input.rows, 'row')}${s.input.shard ? `, shard ${s.input.shard}: ${plural(s.input.rowsInShard, 'row')}` : ''}`,
+  );
   if (s.invalid.rows) out('invalid', `${plural(s.invalid.rows, 'row')} skipped (--skip-invalid)`);
   if (s.alreadySubmitted || s.unknownSkipped) {
-    out('resumed', `${plural(s.alreadySubmitted, 'row')} already submitted${s.unknownSkipped ? `, ${s.unknownSkipped} with an unknown outcome skipped (see --retry-unknown)` : ''}`);
+    out(
+      'resumed',
+      `${plural(s.alreadySubmitted, 'row')} already submitted${s.unknownSkipped ? `, ${s.unknownSkipped} with an unknown outcome skipped (see --retry-unknown)` : ''}`,
+    );
   }
   if (s.resent) out('resent', `${plural(s.resent, 'row')} whose jobs failed (--retry-failed)`);
   out('submitted', `${plural(s.submitted.rows, 'row')} in ${batches(s.submitted.batches)}`);
-  if (s.failed.rows) out('failed', `${plural(s.failed.rows, 'row')} in ${batches(s.failed.batches)} (a rerun sends them again)`);
-  if (s.unknown.rows) out('unknown', `${plural(s.unknown.rows, 'row')} in ${batches(s.unknown.batches)}: Box may or may not have generated them`);
+  if (s.failed.rows)
+    out('failed', `${plural(s.failed.rows, 'row')} in ${batches(s.failed.batches)} (a rerun sends them again)`);
+  if (s.unknown.rows)
+    out(
+      'unknown',
+      `${plural(s.unknown.rows, 'row')} in ${batches(s.unknown.batches)}: Box may or may not have generated them`,
+    );
   if (s.notSent) out('not sent', `${plural(s.notSent, 'row')} (rerun the same command to send them)`);
   if (s.stopped) out('stopped', s.stopped);
   if (s.interrupted) out('interrupted', `${s.interrupted}; rerun the same command to resume`);
@@ -516,7 +607,10 @@ function printReport(io: Io, r: ReportSummary): void {
   const statuses = Object.entries(r.statuses)
     .map(([status, n]) => `${n} ${status}`)
     .join(', ');
-  out('report', `${r.output === '-' ? 'stdout' : r.output}: ${plural(r.rows, 'row')}${statuses ? ` (${statuses})` : ''}`);
+  out(
+    'report',
+    `${r.output === '-' ? 'stdout' : r.output}: ${plural(r.rows, 'row')}${statuses ? ` (${statuses})` : ''}`,
+  );
   if (r.unmapped) out('', unmappedNote(r));
   if (r.unfinished) out('', `${plural(r.unfinished, 'row')} whose jobs had not finished`);
   if (r.notSubmitted) out('', `${plural(r.notSubmitted, 'row')} of the input not in the ledger yet (rerun generate)`);
@@ -527,10 +621,12 @@ async function runReport(args: string[], io: Io): Promise<number> {
   const { values: v, positionals } = parse(args, REPORT);
   if (v.help) return help(io);
   const ledgers = [...((v.state as string[] | undefined) ?? []), ...positionals];
-  if (ledgers.length === 0) throw new UsageError('report needs at least one ledger: box-docgen report a.ledger.jsonl b.ledger.jsonl');
+  if (ledgers.length === 0)
+    throw new UsageError('report needs at least one ledger: box-docgen report a.ledger.jsonl b.ledger.jsonl');
   const output = str(v, 'output') ?? '-';
   const json = v.json === true;
-  if (json && output === '-') throw new UsageError('--json prints the summary on stdout, so give the report a file with --output');
+  if (json && output === '-')
+    throw new UsageError('--json prints the summary on stdout, so give the report a file with --output');
   if (v.offline && v.wait) throw new UsageError('--offline and --wait do not go together');
   const format = reportFormatOf(output, str(v, 'format'));
   let progress: Progress | undefined;
@@ -566,13 +662,18 @@ async function runReport(args: string[], io: Io): Promise<number> {
     progress.stop();
     stops.dispose();
   }
-  const code = summary.failed > 0 || (v.wait && incomplete(summary)) ? EXIT.failed : summary.unknown > 0 ? EXIT.unknown : EXIT.ok;
+  const code =
+    summary.failed > 0 || (v.wait && incomplete(summary)) ? EXIT.failed : summary.unknown > 0 ? EXIT.unknown : EXIT.ok;
   if (json) {
     io.stdout.write(`${JSON.stringify(safeValue({ command: 'report', exitCode: code, ...summary }), null, 2)}\n`);
     if (summary.unmapped) io.stderr.write(`box-docgen: ${unmappedNote(summary)}\n`);
   } else if (output === '-') {
-    const statuses = Object.entries(summary.statuses).map(([s, n]) => `${n} ${s}`).join(', ');
-    io.stderr.write(`${summary.rows} rows from ${summary.ledgers.length} ledger(s)${statuses ? `: ${statuses}` : ''}\n`);
+    const statuses = Object.entries(summary.statuses)
+      .map(([s, n]) => `${n} ${s}`)
+      .join(', ');
+    io.stderr.write(
+      `${summary.rows} rows from ${summary.ledgers.length} ledger(s)${statuses ? `: ${statuses}` : ''}\n`,
+    );
     if (summary.notSubmitted) io.stderr.write(`${summary.notSubmitted} rows of the input are not in the ledgers yet\n`);
     if (summary.unmapped) io.stderr.write(`${unmappedNote(summary)}\n`);
     for (const warning of summary.warnings) io.stderr.write(`warning: ${warning}\n`);
@@ -589,7 +690,12 @@ async function runJobs(args: string[], io: Io): Promise<number> {
   const json = v.json === true;
   if (sub === 'list') {
     if (positionals.length) throw new UsageError(`jobs list takes no arguments, got "${positionals[0]}"`);
-    return jobsList(docgen, io.stdout, { template: str(v, 'template'), batch: str(v, 'batch'), max: int(v, 'max', 1, Number.MAX_SAFE_INTEGER), json });
+    return jobsList(docgen, io.stdout, {
+      template: str(v, 'template'),
+      batch: str(v, 'batch'),
+      max: int(v, 'max', 1, Number.MAX_SAFE_INTEGER),
+      json,
+    });
   }
   if (sub === 'get') return jobsGet(docgen, io.stdout, positionalId(positionals, 'job_id'), json);
   throw new UsageError(`unknown command "jobs ${sub}": use jobs list or jobs get`);
@@ -601,10 +707,16 @@ async function runTypes(args: string[], io: Io): Promise<number> {
   if (positionals.length) throw new UsageError(`types takes no positional arguments, got "${positionals[0]}"`);
   const template = id(v, 'template');
   const name = str(v, 'type-name') ?? 'UserInput';
-  if (!/^[A-Z][A-Za-z0-9]*$/.test(name)) throw new UsageError(`--type-name must be a TypeScript type name such as PurchaseOrder, got "${name}"`);
+  if (!/^[A-Z][A-Za-z0-9]*$/.test(name))
+    throw new UsageError(`--type-name must be a TypeScript type name such as PurchaseOrder, got "${name}"`);
   const { docgen, token } = client(v, io, (line) => io.stderr.write(`${line}\n`));
   await checkToken(token);
-  return typesCommand(docgen, io.stdout, { template, templateVersion: str(v, 'template-version'), name, file: str(v, 'out') });
+  return typesCommand(docgen, io.stdout, {
+    template,
+    templateVersion: str(v, 'template-version'),
+    name,
+    file: str(v, 'out'),
+  });
 }
 
 async function runTemplates(args: string[], io: Io): Promise<number> {
@@ -648,7 +760,10 @@ function version(): string {
 }
 
 /** Runs one command line; resolves to the exit code. Never calls process.exit. */
-export async function main(argv: string[], given: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+export async function main(
+  argv: string[],
+  given: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env },
+): Promise<number> {
   // Whatever reaches the terminal passes redact.ts first.
   const io: Io = { ...given, stdout: redactStream(given.stdout), stderr: redactStream(given.stderr) };
   const [command, ...rest] = argv;
@@ -723,7 +838,9 @@ if (isEntry()) {
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(`box-docgen: ${redact(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
+      process.stderr.write(
+        `box-docgen: ${redact(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`,
+      );
       process.exitCode = EXIT.failed;
     },
   );

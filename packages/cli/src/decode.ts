@@ -30,7 +30,11 @@ const decoderFor = (encoding: InputEncoding) =>
  * Never yields U+FFFD it did not find in the input as a character; it refuses that too,
  * since a replacement character in a row means an earlier conversion already lost data.
  */
-export async function* decodeText(chunks: AsyncIterable<string | Buffer>, encoding: InputEncoding = 'utf8', file = 'the input'): AsyncGenerator<string> {
+export async function* decodeText(
+  chunks: AsyncIterable<string | Buffer>,
+  encoding: InputEncoding = 'utf8',
+  file = 'the input',
+): AsyncGenerator<string> {
   const decoder = decoderFor(encoding);
   let pending: Buffer[] = [];
   let line = 1; // the line the next piece starts on
@@ -85,10 +89,16 @@ function undecodable(decoder: TextDecoder, bytes: Buffer, file: string, first: n
     if (!(i === bytes.length || b === 0x0a || (b === 0x0d && bytes[i + 1] !== 0x0a))) continue;
     const text = decodeOrUndefined(decoder, bytes.subarray(start, i));
     if (text === undefined) {
-      return new InputError(`${file} is not valid UTF-8 (a byte that is no part of a character); if the file is Latin-1 (Windows-1252), pass --encoding latin1`, line);
+      return new InputError(
+        `${file} is not valid UTF-8 (a byte that is no part of a character); if the file is Latin-1 (Windows-1252), pass --encoding latin1`,
+        line,
+      );
     }
     if (text.includes('\uFFFD')) {
-      return new InputError(`${file} holds U+FFFD, the replacement character: an earlier conversion lost the original character here; fix the file`, line);
+      return new InputError(
+        `${file} holds U+FFFD, the replacement character: an earlier conversion lost the original character here; fix the file`,
+        line,
+      );
     }
     start = i + 1;
     line++;

@@ -48,7 +48,11 @@ export async function* reportItems(path: string): AsyncGenerator<DownloadItem> {
 
 /** Why a name cannot be a file in the folder, or undefined. Names from --name patterns never fail this. */
 const badName = (name: string) =>
-  !name.trim() ? 'it is empty' : /[\\/\0\r\n]/.test(name) || name === '.' || name === '..' ? 'it is not a plain file name' : undefined;
+  !name.trim()
+    ? 'it is empty'
+    : /[\\/\0\r\n]/.test(name) || name === '.' || name === '..'
+      ? 'it is not a plain file name'
+      : undefined;
 
 export async function downloadAll(o: {
   downloader: Downloader;
@@ -60,7 +64,15 @@ export async function downloadAll(o: {
   signal?: AbortSignal;
 }): Promise<DownloadSummary> {
   mkdirSync(o.dir, { recursive: true });
-  const summary: DownloadSummary = { dir: o.dir, files: 0, downloaded: 0, skipped: 0, failed: 0, errors: [], interrupted: false };
+  const summary: DownloadSummary = {
+    dir: o.dir,
+    files: 0,
+    downloaded: 0,
+    skipped: 0,
+    failed: 0,
+    errors: [],
+    interrupted: false,
+  };
   const log = (line: string) => o.progress?.log(safeText(line));
   const fail = (item: DownloadItem, why: string) => {
     summary.failed++;
@@ -75,7 +87,8 @@ export async function downloadAll(o: {
     if (bad) return fail(item, `the file name cannot be used: ${bad}`);
     const file = `${item.name}.${o.ext}`;
     const other = claimed.get(file);
-    if (other !== undefined && other !== item.fileId) return fail(item, `file ${other} has the same name ${file}; give the rows unique --name values`);
+    if (other !== undefined && other !== item.fileId)
+      return fail(item, `file ${other} has the same name ${file}; give the rows unique --name values`);
     claimed.set(file, item.fileId);
     const target = join(o.dir, file);
     if (existsSync(target)) {
@@ -85,7 +98,9 @@ export async function downloadAll(o: {
     const temp = join(o.dir, `.${file}.part`);
     try {
       const { body } = await o.downloader.download(item.fileId, { signal: o.signal });
-      await pipeline(Readable.fromWeb(body as import('node:stream/web').ReadableStream), createWriteStream(temp), { signal: o.signal });
+      await pipeline(Readable.fromWeb(body as import('node:stream/web').ReadableStream), createWriteStream(temp), {
+        signal: o.signal,
+      });
       const fd = openSync(temp, 'r+');
       try {
         fsyncSync(fd);
@@ -103,7 +118,11 @@ export async function downloadAll(o: {
   }
 
   // A pool of `concurrency` workers over one iterator: the input is read as files are done.
-  const iterator = (Symbol.asyncIterator in o.items ? o.items[Symbol.asyncIterator]() : (o.items as Iterable<DownloadItem>)[Symbol.iterator]()) as AsyncIterator<DownloadItem> | Iterator<DownloadItem>;
+  const iterator = (
+    Symbol.asyncIterator in o.items
+      ? o.items[Symbol.asyncIterator]()
+      : (o.items as Iterable<DownloadItem>)[Symbol.iterator]()
+  ) as AsyncIterator<DownloadItem> | Iterator<DownloadItem>;
   let done = 0;
   const worker = async () => {
     for (;;) {
@@ -113,11 +132,13 @@ export async function downloadAll(o: {
       summary.files++;
       await one(next.value);
       done++;
-      if (done % 25 === 0) log(`downloads: ${done} done (${summary.downloaded} written, ${summary.skipped} already there, ${summary.failed} failed)`);
+      if (done % 25 === 0)
+        log(
+          `downloads: ${done} done (${summary.downloaded} written, ${summary.skipped} already there, ${summary.failed} failed)`,
+        );
     }
   };
   await Promise.all(Array.from({ length: o.concurrency }, worker));
   summary.interrupted = !!o.signal?.aborted;
   return summary;
 }
-

@@ -15,11 +15,27 @@ import { writeReport, type ReportLine } from './report.js';
 const FAILED: DocGenJobStatus = 'failed';
 const WITH_ERRORS: DocGenJobStatus = 'completed_with_error';
 
-export async function failedRows(o: { state: string; ledger: LedgerState; docgen: DocGenClient; concurrency: number; withErrors: boolean; signal?: AbortSignal }): Promise<Set<number>> {
+export async function failedRows(o: {
+  state: string;
+  ledger: LedgerState;
+  docgen: DocGenClient;
+  concurrency: number;
+  withErrors: boolean;
+  signal?: AbortSignal;
+}): Promise<Set<number>> {
   const dir = mkdtempSync(join(tmpdir(), 'box-docgen-retry-'));
   try {
     const output = join(dir, 'report.jsonl');
-    await writeReport({ ledgers: [o.state], state: o.ledger, output, format: 'jsonl', docgen: o.docgen, wait: false, concurrency: o.concurrency, signal: o.signal });
+    await writeReport({
+      ledgers: [o.state],
+      state: o.ledger,
+      output,
+      format: 'jsonl',
+      docgen: o.docgen,
+      wait: false,
+      concurrency: o.concurrency,
+      signal: o.signal,
+    });
     const wanted = new Set<string>(o.withErrors ? [FAILED, WITH_ERRORS] : [FAILED]);
     const rows = new Set<number>();
     // The report's lines, read back as records (one JSON object a line).

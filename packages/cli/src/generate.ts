@@ -15,7 +15,15 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { DocGenBatchCreateRequest, DocGenClient, OutputType } from '@box-docgen/client';
 import { DocGenApiError, DocGenConnectionError, DocGenValidationError } from '@box-docgen/client';
 import type { InputCheck, InputProblem } from '@box-docgen/client/check-input';
-import { LedgerWriter, loadLedgers, LEDGER_VERSION, RowState, type IntentRow, type LedgerState, type RunRecord } from './ledger.js';
+import {
+  LedgerWriter,
+  loadLedgers,
+  LEDGER_VERSION,
+  RowState,
+  type IntentRow,
+  type LedgerState,
+  type RunRecord,
+} from './ledger.js';
 import { lockLedger } from './ledger-lock.js';
 import { compileNamePattern, type NamePattern } from './name-pattern.js';
 import type { Progress } from './progress.js';
@@ -31,7 +39,8 @@ export interface Shard {
 
 export function parseShard(text: string): Shard {
   const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
-  if (!match) throw new UsageError(`--shard "${text}": write K/N, as in 0/4 (shards count from 0: row i goes to shard i mod N)`);
+  if (!match)
+    throw new UsageError(`--shard "${text}": write K/N, as in 0/4 (shards count from 0: row i goes to shard i mod N)`);
   const k = Number(match[1]);
   const n = Number(match[2]);
   if (n < 1) throw new UsageError(`--shard "${text}": N must be at least 1`);
@@ -147,25 +156,34 @@ interface Prepared {
 /** What a row that does not fit the template's tags lacks, as one line (the first few problems). */
 export function misfit(problems: InputProblem[]): string {
   const what = (p: InputProblem) =>
-    p.kind === 'missing' ? `${p.path} is missing (${p.tag})` : `${p.path} must be ${{ array: 'a list', object: 'an object', value: 'text, a number or true/false', number: 'a number' }[p.expected]} (${p.tag})`;
+    p.kind === 'missing'
+      ? `${p.path} is missing (${p.tag})`
+      : `${p.path} must be ${{ array: 'a list', object: 'an object', value: 'text, a number or true/false', number: 'a number' }[p.expected]} (${p.tag})`;
   const more = problems.length > 5 ? `; …and ${problems.length - 5} more` : '';
   return `${MISFIT}: ${problems.slice(0, 5).map(what).join('; ')}${more}`;
 }
 const MISFIT = 'does not fit the template';
 
 /** The file name and hash of a row (and the fields no tag reads), or why it is invalid. */
-export function prepareRow(row: Row, pattern: NamePattern, checkInput?: GenerateOptions['checkInput']): { name: string; hash: string; unused?: string[] } | { error: string } {
+export function prepareRow(
+  row: Row,
+  pattern: NamePattern,
+  checkInput?: GenerateOptions['checkInput'],
+): { name: string; hash: string; unused?: string[] } | { error: string } {
   if (row.error !== undefined) return { error: row.error };
   const named = pattern.apply(row.data);
   if ('error' in named) return named;
   const checked = checkInput?.(row.data);
-  if (checked && checked.problems.length) return { error: misfit(checked.problems) };
+  if (checked?.problems.length) return { error: misfit(checked.problems) };
   return { name: named.name, hash: rowHash(named.name, row.data), ...(checked && { unused: checked.unused }) };
 }
 
 /** 64 bits of SHA-256 over what is sent for the row: its file name and its user_input. */
 export function rowHash(name: string, data: Record<string, unknown>): string {
-  return createHash('sha256').update(JSON.stringify([name, data])).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify([name, data]))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 const now = () => new Date().toISOString();
@@ -205,9 +223,19 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
     checkRuns(ledger, o);
     // Rows whose jobs failed, looked up in Box before anything is read.
     resend = o.retryFailed
-      ? await failedRows({ state: o.state, ledger, docgen: o.docgen, concurrency: o.concurrency, withErrors: o.retryCompletedWithError === true, signal: o.stop })
+      ? await failedRows({
+          state: o.state,
+          ledger,
+          docgen: o.docgen,
+          concurrency: o.concurrency,
+          withErrors: o.retryCompletedWithError === true,
+          signal: o.stop,
+        })
       : new Set<number>();
-    if (o.retryFailed) o.progress.log(`--retry-failed: ${resend.size} row${resend.size === 1 ? '' : 's'} whose jobs ${o.retryCompletedWithError ? 'failed or completed with errors' : 'failed'} will be sent again`);
+    if (o.retryFailed)
+      o.progress.log(
+        `--retry-failed: ${resend.size} row${resend.size === 1 ? '' : 's'} whose jobs ${o.retryCompletedWithError ? 'failed or completed with errors' : 'failed'} will be sent again`,
+      );
 
     // ---- 1. validation pass ----
     o.progress.update({ phase: 'validating' });
@@ -230,7 +258,8 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       const before = mine ? ledger.rows.get(row.index) : RowState.None;
       if ('error' in prepared) {
         summary.invalid.rows++;
-        if (summary.invalid.listed.length < maxListed) summary.invalid.listed.push({ index: row.index, line: row.line, error: prepared.error });
+        if (summary.invalid.listed.length < maxListed)
+          summary.invalid.listed.push({ index: row.index, line: row.line, error: prepared.error });
         if ((before === RowState.Submitted && !resend.has(row.index)) || before === RowState.Unknown) {
           noteChange(`row ${row.index} (line ${row.line}) was sent before but is now invalid: ${prepared.error}`);
         }
@@ -280,17 +309,25 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       const misfits = summary.invalid.listed.some((issue) => issue.error.startsWith(MISFIT));
       throw new RefusedError(
         `${summary.invalid.rows} invalid row${summary.invalid.rows === 1 ? '' : 's'} in ${o.data}; nothing was sent. Fix them, or pass --skip-invalid to send the others.` +
-          (misfits ? ' Rows that do not fit the template would be generated with blanks; --no-check sends them unchecked.' : ''),
+          (misfits
+            ? ' Rows that do not fit the template would be generated with blanks; --no-check sends them unchecked.'
+            : ''),
         listed,
       );
     }
     if (summary.unused?.length) {
-      o.progress.log(`warning: no tag of the template reads ${summary.unused.length === 1 ? 'this field' : 'these fields'} of the input: ${summary.unused.join(', ')}`);
+      o.progress.log(
+        `warning: no tag of the template reads ${summary.unused.length === 1 ? 'this field' : 'these fields'} of the input: ${summary.unused.join(', ')}`,
+      );
     }
     if (summary.invalid.rows > 0) {
-      o.progress.log(`skipping ${summary.invalid.rows} invalid row${summary.invalid.rows === 1 ? '' : 's'} (--skip-invalid):`);
-      for (const issue of summary.invalid.listed) o.progress.log(`  line ${issue.line} (row ${issue.index}): ${issue.error}`);
-      if (summary.invalid.rows > summary.invalid.listed.length) o.progress.log(`  …and ${summary.invalid.rows - summary.invalid.listed.length} more`);
+      o.progress.log(
+        `skipping ${summary.invalid.rows} invalid row${summary.invalid.rows === 1 ? '' : 's'} (--skip-invalid):`,
+      );
+      for (const issue of summary.invalid.listed)
+        o.progress.log(`  line ${issue.line} (row ${issue.index}): ${issue.error}`);
+      if (summary.invalid.rows > summary.invalid.listed.length)
+        o.progress.log(`  …and ${summary.invalid.rows - summary.invalid.listed.length} more`);
     }
     if (summary.unknownSkipped > 0) {
       o.progress.log(
@@ -377,7 +414,10 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       invalid = [];
     };
     const show = () =>
-      o.progress.update({ submitted: summary.submitted.rows, submitFailed: summary.failed.rows + summary.unknown.rows });
+      o.progress.update({
+        submitted: summary.submitted.rows,
+        submitFailed: summary.failed.rows + summary.unknown.rows,
+      });
 
     const slot = async () => {
       while (inflight.size >= o.concurrency) await Promise.race(inflight);
@@ -388,11 +428,20 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       const intentRows: IntentRow[] = rows.map((r) => ({ i: r.index, line: r.line, hash: r.hash, name: r.name }));
       const indexes = rows.map((r) => r.index);
       // On disk before the request leaves: a crash from here on leaves an intent without an outcome, which is "unknown".
-      writer.append({ t: 'intent', key, at: now(), rows: intentRows, ...(rows.some((r) => r.retry) && { retry: true }), ...(rows.some((r) => r.resend) && { resend: true }) });
+      writer.append({
+        t: 'intent',
+        key,
+        at: now(),
+        rows: intentRows,
+        ...(rows.some((r) => r.retry) && { retry: true }),
+        ...(rows.some((r) => r.resend) && { resend: true }),
+      });
       sent += rows.length;
       const body: DocGenBatchCreateRequest = {
         file: { id: o.template, type: 'file' },
-        ...(o.templateVersion !== undefined && { file_version: { id: o.templateVersion, type: 'file_version' as const } }),
+        ...(o.templateVersion !== undefined && {
+          file_version: { id: o.templateVersion, type: 'file_version' as const },
+        }),
         input_source: 'api',
         destination_folder: { id: o.folder, type: 'folder' },
         output_type: o.outputType,
@@ -453,9 +502,19 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
         if (before === RowState.Unknown && !o.retryUnknown) continue;
         if (before === RowState.Unknown && !ledger.rows.sameHash(row.index, prepared.hash)) {
           // Not a RefusedError (exit 2 means nothing was sent): batches before this one may have been.
-          throw new Error(`${o.data} changed while this run was reading it (row ${row.index}, line ${row.line}); stopped submitting`);
+          throw new Error(
+            `${o.data} changed while this run was reading it (row ${row.index}, line ${row.line}); stopped submitting`,
+          );
         }
-        batch.push({ index: row.index, line: row.line, name: prepared.name, hash: prepared.hash, data: row.data, retry: before === RowState.Unknown, resend: again });
+        batch.push({
+          index: row.index,
+          line: row.line,
+          name: prepared.name,
+          hash: prepared.hash,
+          data: row.data,
+          retry: before === RowState.Unknown,
+          resend: again,
+        });
         if (batch.length >= o.batchSize) {
           await slot();
           if (stopped()) break;
@@ -482,16 +541,32 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
 export function classify(
   error: unknown,
   force?: AbortSignal,
-): { t: 'failed' | 'unknown'; systemic: boolean; fields: { error: string; status?: number; code?: string; requestId?: string } } {
+): {
+  t: 'failed' | 'unknown';
+  systemic: boolean;
+  fields: { error: string; status?: number; code?: string; requestId?: string };
+} {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof DocGenApiError) {
-    const fields = { error: message, status: error.status, ...(error.code && { code: error.code }), ...(error.requestId && { requestId: error.requestId }) };
+    const fields = {
+      error: message,
+      status: error.status,
+      ...(error.code && { code: error.code }),
+      ...(error.requestId && { requestId: error.requestId }),
+    };
     if (error.outcomeUnknown) return { t: 'unknown', systemic: false, fields };
     return { t: 'failed', systemic: [401, 403, 404].includes(error.status), fields };
   }
-  if (error instanceof DocGenConnectionError) return { t: error.outcomeUnknown ? 'unknown' : 'failed', systemic: false, fields: { error: message } };
-  if (error instanceof DocGenValidationError || error instanceof TokenError) return { t: 'failed', systemic: true, fields: { error: message } };
-  if (force?.aborted) return { t: 'unknown', systemic: false, fields: { error: 'aborted by a forced stop while the request was in flight' } };
+  if (error instanceof DocGenConnectionError)
+    return { t: error.outcomeUnknown ? 'unknown' : 'failed', systemic: false, fields: { error: message } };
+  if (error instanceof DocGenValidationError || error instanceof TokenError)
+    return { t: 'failed', systemic: true, fields: { error: message } };
+  if (force?.aborted)
+    return {
+      t: 'unknown',
+      systemic: false,
+      fields: { error: 'aborted by a forced stop while the request was in flight' },
+    };
   return { t: 'unknown', systemic: false, fields: { error: message } };
 }
 
@@ -501,7 +576,8 @@ function checkRuns(ledger: LedgerState, o: GenerateOptions): void {
   if (!first) return;
   const differences: string[] = [];
   const compare = (flag: string, was: string | null | undefined, is: string | null | undefined) => {
-    if ((was ?? null) !== (is ?? null)) differences.push(`${flag}: the ledger has ${was ?? '(none)'}, this run has ${is ?? '(none)'}`);
+    if ((was ?? null) !== (is ?? null))
+      differences.push(`${flag}: the ledger has ${was ?? '(none)'}, this run has ${is ?? '(none)'}`);
   };
   compare('--template', first.template, o.template);
   compare('--template-version', first.templateVersion, o.templateVersion);
@@ -510,6 +586,9 @@ function checkRuns(ledger: LedgerState, o: GenerateOptions): void {
   compare('--shard', first.shard, shardLabel(o.shard));
   compare('input format', first.format, o.format);
   if (differences.length > 0) {
-    throw new RefusedError(`the ledger ${o.state} belongs to a different run; use another --state file, or the same options to resume`, differences);
+    throw new RefusedError(
+      `the ledger ${o.state} belongs to a different run; use another --state file, or the same options to resume`,
+      differences,
+    );
   }
 }

@@ -1,9 +1,26 @@
 // @box-docgen/cli as a library: the pieces the box-docgen command is made of.
 export { EXIT, generateExit, main, tokenFromCommand } from './cli.js';
 export type { Io } from './cli.js';
-export { classify, generate, parseShard, prepareRow, RefusedError, rowHash, TokenError, UsageError } from './generate.js';
+export {
+  classify,
+  generate,
+  parseShard,
+  prepareRow,
+  RefusedError,
+  rowHash,
+  TokenError,
+  UsageError,
+} from './generate.js';
 export type { GenerateOptions, GenerateSummary, RowIssue, Shard } from './generate.js';
-export { emptyLedgerState, ledgerRecords, LedgerError, LedgerWriter, loadLedgers, RowState, RowTable } from './ledger.js';
+export {
+  emptyLedgerState,
+  ledgerRecords,
+  LedgerError,
+  LedgerWriter,
+  loadLedgers,
+  RowState,
+  RowTable,
+} from './ledger.js';
 export { lockLedger } from './ledger-lock.js';
 export type { BatchEntry, LedgerRecord, LedgerState } from './ledger.js';
 export { compileNamePattern, NamePatternError } from './name-pattern.js';

@@ -42,11 +42,22 @@ const LEAF = { value: 'string | number | boolean', number: 'number | string', op
 
 function object(n: Node, indent: string): string {
   const inner = `${indent}  `;
-  const props = [...n.children].map(([key, child]) => `${inner}${/^[A-Za-z_$][\w$]*$/.test(key) ? key : JSON.stringify(key)}${child.required ? '' : '?'}: ${type(child, inner)};`);
+  const props = [...n.children].map(
+    ([key, child]) =>
+      `${inner}${/^[A-Za-z_$][\w$]*$/.test(key) ? key : JSON.stringify(key)}${child.required ? '' : '?'}: ${type(child, inner)};`,
+  );
   return `{\n${props.join('\n')}\n${indent}}`;
 }
 
 function type(n: Node, indent: string): string {
-  const item = n.children.size ? object(n, indent) : n.needs.has('number') ? LEAF.number : n.needs.has('value') ? LEAF.value : n.list ? 'unknown' : LEAF.optional;
+  const item = n.children.size
+    ? object(n, indent)
+    : n.needs.has('number')
+      ? LEAF.number
+      : n.needs.has('value')
+        ? LEAF.value
+        : n.list
+          ? 'unknown'
+          : LEAF.optional;
   return n.list ? `Array<${item}>` : item;
 }

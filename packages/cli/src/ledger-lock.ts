@@ -23,7 +23,9 @@ interface Holder {
 
 // Locks held by this process, by lock file. On globalThis so that two copies of this module
 // loaded in one process still see each other's locks.
-const held: Set<string> = ((globalThis as Record<symbol, Set<string> | undefined>)[Symbol.for('@box-docgen/cli held ledger locks')] ??= new Set());
+const held: Set<string> = ((globalThis as Record<symbol, Set<string> | undefined>)[
+  Symbol.for('@box-docgen/cli held ledger locks')
+] ??= new Set());
 
 function pidNamespace(): string | null {
   try {
@@ -54,7 +56,13 @@ export function lockLedger(path: string): () => void {
       `the ledger ${path} is already in use by this process (another generate() on it has not finished); run them one after the other, or give each its own ledger`,
     );
   }
-  const me: Holder = { pid: process.pid, host: hostname(), pidns: pidNamespace(), id: randomBytes(8).toString('hex'), at: new Date().toISOString() };
+  const me: Holder = {
+    pid: process.pid,
+    host: hostname(),
+    pidns: pidNamespace(),
+    id: randomBytes(8).toString('hex'),
+    at: new Date().toISOString(),
+  };
   takeLock(lockPath, path, me);
   held.add(key);
   let released = false;
@@ -76,7 +84,8 @@ function takeLock(lockPath: string, path: string, me: Holder): void {
       writeFileSync(lockPath, `${JSON.stringify(me)}\n`, { flag: 'wx' });
       return;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new LedgerError(`cannot lock the ledger ${path}: ${(error as Error).message}`);
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw new LedgerError(`cannot lock the ledger ${path}: ${(error as Error).message}`);
     }
     const text = safeRead(lockPath);
     refuseUnlessStale(readHolder(text), me, path, lockPath);
@@ -94,11 +103,14 @@ function takeLock(lockPath: string, path: string, me: Holder): void {
 function refuseUnlessStale(holder: Holder | undefined, me: Holder, path: string, lockPath: string): void {
   if (!holder) {
     // Empty (a holder between creating and writing it) or not ours: nothing says it is stale.
-    throw new LedgerError(`the ledger ${path} is locked, but ${lockPath} does not say by whom; if no box-docgen is using this ledger, delete ${lockPath}`);
+    throw new LedgerError(
+      `the ledger ${path} is locked, but ${lockPath} does not say by whom; if no box-docgen is using this ledger, delete ${lockPath}`,
+    );
   }
   const since = holder.at ? `, since ${holder.at}` : '';
   if (holder.host !== me.host || holder.pidns !== me.pidns) {
-    const where = holder.host !== me.host ? `on host ${holder.host}` : `on this host in another pid namespace (container)`;
+    const where =
+      holder.host !== me.host ? `on host ${holder.host}` : `on this host in another pid namespace (container)`;
     throw new LedgerError(
       `the ledger ${path} is locked by box-docgen ${where} (pid ${holder.pid}${since}); its process cannot be checked from here. ` +
         `If that run has ended (or that host is gone), delete ${lockPath}`,
@@ -114,11 +126,18 @@ function refuseUnlessStale(holder: Holder | undefined, me: Holder, path: string,
 
 /** The holder a lock file names. Locks of earlier versions hold only a pid: this machine's. */
 function readHolder(text: string): Holder | undefined {
-  if (/^\d+\s*$/.test(text)) return { pid: Number.parseInt(text, 10), host: hostname(), pidns: pidNamespace(), id: '', at: '' };
+  if (/^\d+\s*$/.test(text))
+    return { pid: Number.parseInt(text, 10), host: hostname(), pidns: pidNamespace(), id: '', at: '' };
   try {
     const value = JSON.parse(text) as Partial<Holder>;
     if (Number.isSafeInteger(value.pid) && typeof value.host === 'string' && typeof value.id === 'string') {
-      return { pid: value.pid!, host: value.host, pidns: value.pidns ?? null, id: value.id, at: typeof value.at === 'string' ? value.at : '' };
+      return {
+        pid: value.pid!,
+        host: value.host,
+        pidns: value.pidns ?? null,
+        id: value.id,
+        at: typeof value.at === 'string' ? value.at : '',
+      };
     }
   } catch {
     // not a lock of ours

@@ -156,7 +156,10 @@ export class RowTable {
   }
 
   sameHash(index: number, hash: string): boolean {
-    return this.hashHi[index] === parseInt(hash.slice(0, 8), 16) >>> 0 && this.hashLo[index] === parseInt(hash.slice(8, 16), 16) >>> 0;
+    return (
+      this.hashHi[index] === parseInt(hash.slice(0, 8), 16) >>> 0 &&
+      this.hashLo[index] === parseInt(hash.slice(8, 16), 16) >>> 0
+    );
   }
 }
 
@@ -175,7 +178,16 @@ export interface LedgerState {
 }
 
 export function emptyLedgerState(): LedgerState {
-  return { paths: [], runs: [], rows: new RowTable(), batches: [], keyIndex: new Map(), conflicts: [], conflictCount: 0, warnings: [] };
+  return {
+    paths: [],
+    runs: [],
+    rows: new RowTable(),
+    batches: [],
+    keyIndex: new Map(),
+    conflicts: [],
+    conflictCount: 0,
+    warnings: [],
+  };
 }
 
 const OUTCOME_STATE = { submitted: RowState.Submitted, unknown: RowState.Unknown, failed: RowState.Failed } as const;
@@ -184,7 +196,10 @@ const OUTCOME_STATE = { submitted: RowState.Submitted, unknown: RowState.Unknown
  * Reads one or more ledger files into one state, streaming. Missing files are an error
  * unless `allowMissing`. Several files (shards) merge: a row in two of them is a conflict.
  */
-export async function loadLedgers(paths: readonly string[], options: { allowMissing?: boolean } = {}): Promise<LedgerState> {
+export async function loadLedgers(
+  paths: readonly string[],
+  options: { allowMissing?: boolean } = {},
+): Promise<LedgerState> {
   const state = emptyLedgerState();
   for (const [ledger, path] of paths.entries()) {
     if (!existsSync(path)) {
@@ -195,7 +210,8 @@ export async function loadLedgers(paths: readonly string[], options: { allowMiss
     await readInto(state, path, ledger);
   }
   // An intent with no outcome: the process stopped between sending and recording.
-  for (let i = 0; i < state.rows.size; i++) if (state.rows.state[i] === RowState.Intent) state.rows.state[i] = RowState.Unknown;
+  for (let i = 0; i < state.rows.size; i++)
+    if (state.rows.state[i] === RowState.Intent) state.rows.state[i] = RowState.Unknown;
   for (const entry of state.batches) {
     if (entry.outcome === 'intent') {
       entry.outcome = 'unknown';
@@ -211,7 +227,10 @@ async function readInto(state: LedgerState, path: string, ledger: number): Promi
   let pending: { line: number; text: string; error: Error } | undefined;
   for await (const text of lines) {
     number++;
-    if (pending) throw new LedgerError(`${path} line ${pending.line} is not valid JSON (${pending.error.message}); the ledger is damaged`);
+    if (pending)
+      throw new LedgerError(
+        `${path} line ${pending.line} is not valid JSON (${pending.error.message}); the ledger is damaged`,
+      );
     if (!text.trim()) continue;
     let record: LedgerRecord;
     try {
@@ -223,14 +242,16 @@ async function readInto(state: LedgerState, path: string, ledger: number): Promi
     }
     apply(state, record, ledger, path);
   }
-  if (pending) state.warnings.push(`${path} line ${pending.line} was cut short (a crash while writing it?) and is ignored`);
+  if (pending)
+    state.warnings.push(`${path} line ${pending.line} was cut short (a crash while writing it?) and is ignored`);
 }
 
 function apply(state: LedgerState, record: LedgerRecord, ledger: number, path: string): void {
   const { rows } = state;
   switch (record.t) {
     case 'run':
-      if (record.v !== LEDGER_VERSION) throw new LedgerError(`${path} was written by a newer box-docgen (ledger version ${record.v})`);
+      if (record.v !== LEDGER_VERSION)
+        throw new LedgerError(`${path} was written by a newer box-docgen (ledger version ${record.v})`);
       state.runs.push(record);
       return;
     case 'intent': {
@@ -242,9 +263,13 @@ function apply(state: LedgerState, record: LedgerRecord, ledger: number, path: s
         rows.ensure(row.i);
         const before = rows.state[row.i] as RowState;
         // A row sent again on purpose (--retry-unknown, --retry-failed) is no conflict.
-        if ((before === RowState.Submitted && !record.resend) || ((before === RowState.Intent || before === RowState.Unknown) && !record.retry)) {
+        if (
+          (before === RowState.Submitted && !record.resend) ||
+          ((before === RowState.Intent || before === RowState.Unknown) && !record.retry)
+        ) {
           state.conflictCount++;
-          if (state.conflicts.length < 20) state.conflicts.push({ row: row.i, first: state.batches[rows.ref[row.i]!]?.key ?? '?', second: key });
+          if (state.conflicts.length < 20)
+            state.conflicts.push({ row: row.i, first: state.batches[rows.ref[row.i]!]?.key ?? '?', second: key });
         }
         rows.state[row.i] = RowState.Intent;
         rows.setHash(row.i, row.hash);
@@ -257,7 +282,10 @@ function apply(state: LedgerState, record: LedgerRecord, ledger: number, path: s
     case 'failed': {
       const key = ledger === 0 ? record.key : `${ledger}:${record.key}`;
       const index = state.keyIndex.get(key);
-      if (index === undefined) throw new LedgerError(`${path}: a "${record.t}" record for ${record.key}, which has no intent before it; the ledger is damaged`);
+      if (index === undefined)
+        throw new LedgerError(
+          `${path}: a "${record.t}" record for ${record.key}, which has no intent before it; the ledger is damaged`,
+        );
       const entry = state.batches[index]!;
       entry.outcome = record.t;
       if (record.batch !== undefined) entry.batch = record.batch;

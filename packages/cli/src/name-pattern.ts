@@ -21,7 +21,8 @@ export class NamePatternError extends Error {
 }
 
 export function compileNamePattern(source: string): NamePattern {
-  if (!source.trim()) throw new NamePatternError('--name is empty: give a pattern such as "PO {order.id} {vendor.company}"');
+  if (!source.trim())
+    throw new NamePatternError('--name is empty: give a pattern such as "PO {order.id} {vendor.company}"');
   const parts: Part[] = [];
   let text = '';
   for (let i = 0; i < source.length; i++) {
@@ -34,18 +35,24 @@ export function compileNamePattern(source: string): NamePattern {
       i++;
     } else if (c === '{') {
       const close = source.indexOf('}', i + 1);
-      if (close < 0) throw new NamePatternError(`--name "${source}": the { at position ${i + 1} is never closed (write {{ for a literal brace)`);
+      if (close < 0)
+        throw new NamePatternError(
+          `--name "${source}": the { at position ${i + 1} is never closed (write {{ for a literal brace)`,
+        );
       const field = source.slice(i + 1, close).trim();
       if (!field) throw new NamePatternError(`--name "${source}": {} at position ${i + 1} names no field`);
       if (field.includes('{')) throw new NamePatternError(`--name "${source}": a { inside {${field}}`);
       const path = field.split('.');
-      if (path.some((part) => !part)) throw new NamePatternError(`--name "${source}": {${field}} has an empty part between dots`);
+      if (path.some((part) => !part))
+        throw new NamePatternError(`--name "${source}": {${field}} has an empty part between dots`);
       if (text) parts.push(text);
       text = '';
       parts.push({ path, field });
       i = close;
     } else if (c === '}') {
-      throw new NamePatternError(`--name "${source}": a } at position ${i + 1} closes nothing (write }} for a literal brace)`);
+      throw new NamePatternError(
+        `--name "${source}": a } at position ${i + 1} closes nothing (write }} for a literal brace)`,
+      );
     } else {
       text += c;
     }
@@ -66,16 +73,23 @@ export function compileNamePattern(source: string): NamePattern {
         const value = valueAt(data, part.path);
         if (value === undefined) return { error: `--name field {${part.field}} is missing from the row` };
         if (value === null || value === '') return { error: `--name field {${part.field}} is empty` };
-        if (typeof value === 'object') return { error: `--name field {${part.field}} is ${Array.isArray(value) ? 'an array' : 'an object'}, not a value` };
+        if (typeof value === 'object')
+          return {
+            error: `--name field {${part.field}} is ${Array.isArray(value) ? 'an array' : 'an object'}, not a value`,
+          };
         name += String(value);
       }
       name = name.trim();
       if (!name) return { error: `the file name made by --name is empty` };
-      if (/[/\\]/.test(name)) return { error: `the file name "${name}" contains a / or \\, which Box does not allow in names` };
+      if (/[/\\]/.test(name))
+        return { error: `the file name "${name}" contains a / or \\, which Box does not allow in names` };
       if (name === '.' || name === '..') return { error: `the file name "${name}" is not allowed` };
       // Control characters (a newline from a multi-line cell, say) do not belong in a file name.
-      if (/[\u0000-\u001f\u007f]/.test(name)) return { error: `the file name ${JSON.stringify(name)} contains a line break or control character` };
-      if (name.length > MAX_NAME_LENGTH) return { error: `the file name is ${name.length} characters long; Box allows at most ${MAX_NAME_LENGTH}` };
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+      if (/[\u0000-\u001f\u007f]/.test(name))
+        return { error: `the file name ${JSON.stringify(name)} contains a line break or control character` };
+      if (name.length > MAX_NAME_LENGTH)
+        return { error: `the file name is ${name.length} characters long; Box allows at most ${MAX_NAME_LENGTH}` };
       return { name };
     },
   };

@@ -41,11 +41,25 @@ export function progressMode(stream: Output, quiet: boolean): ProgressMode {
   return stream.isTTY ? 'bar' : 'plain';
 }
 
-export function createProgress(options: { mode: ProgressMode; stream: Output; plainIntervalMs?: number; now?: () => number }): Progress {
+export function createProgress(options: {
+  mode: ProgressMode;
+  stream: Output;
+  plainIntervalMs?: number;
+  now?: () => number;
+}): Progress {
   const { mode, stream } = options;
   const now = options.now ?? Date.now;
   const plainIntervalMs = options.plainIntervalMs ?? 1_000;
-  const counts: ProgressCounts = { phase: 'validating', read: 0, total: 0, submitted: 0, submitFailed: 0, jobsTotal: 0, jobsFinished: 0, jobsFailed: 0 };
+  const counts: ProgressCounts = {
+    phase: 'validating',
+    read: 0,
+    total: 0,
+    submitted: 0,
+    submitFailed: 0,
+    jobsTotal: 0,
+    jobsFinished: 0,
+    jobsFailed: 0,
+  };
   let phaseStarted = now();
   let phaseBase = 0; // the count the rate is measured from
   let lastDraw = 0;
@@ -64,7 +78,8 @@ export function createProgress(options: { mode: ProgressMode; stream: Output; pl
     if (counts.phase === 'validating') return `${counts.read} rows read`;
     const parts: string[] = [];
     parts.push(`${counts.submitted}/${counts.total} rows submitted`);
-    if (counts.jobsTotal > 0 || counts.phase === 'waiting') parts.push(`${counts.jobsFinished}/${counts.jobsTotal} jobs finished`);
+    if (counts.jobsTotal > 0 || counts.phase === 'waiting')
+      parts.push(`${counts.jobsFinished}/${counts.jobsTotal} jobs finished`);
     const failed = counts.submitFailed + counts.jobsFailed;
     parts.push(`${failed} failed`);
     if (counts.phase === 'submitting' || counts.phase === 'waiting') {

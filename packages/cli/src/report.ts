@@ -35,7 +35,18 @@ export interface ReportLine {
   warnings: string[];
 }
 
-export const REPORT_COLUMNS = ['row', 'line', 'name', 'shard', 'batch_id', 'job_id', 'status', 'output_file_id', 'errors', 'warnings'] as const;
+export const REPORT_COLUMNS = [
+  'row',
+  'line',
+  'name',
+  'shard',
+  'batch_id',
+  'job_id',
+  'status',
+  'output_file_id',
+  'errors',
+  'warnings',
+] as const;
 
 export interface ReportOptions {
   ledgers: string[];
@@ -118,7 +129,9 @@ export async function writeReport(options: ReportOptions): Promise<ReportSummary
     warnings: [...state.warnings],
   };
   for (const c of state.conflicts) {
-    summary.warnings.push(`row ${c.row} was sent in two batches (${c.first} and ${c.second}): it may have been generated twice`);
+    summary.warnings.push(
+      `row ${c.row} was sent in two batches (${c.first} and ${c.second}): it may have been generated twice`,
+    );
   }
 
   // Expected jobs, for the progress bar.
@@ -185,7 +198,8 @@ export async function writeReport(options: ReportOptions): Promise<ReportSummary
       return { jobs };
     } catch (error) {
       if (options.signal?.aborted) throw error;
-      if (error instanceof DocGenWaitTimeoutError) return { jobs: error.jobs as DocGenJob[], timedOut: true, error: error.message };
+      if (error instanceof DocGenWaitTimeoutError)
+        return { jobs: error.jobs as DocGenJob[], timedOut: true, error: error.message };
       return { jobs: [], error: safeText((error as Error).message) };
     }
   };
@@ -214,7 +228,9 @@ export async function writeReport(options: ReportOptions): Promise<ReportSummary
         if (record.t === 'invalid') {
           const lines = record.rows
             .filter((row) => rows.get(row.i) === RowState.Invalid)
-            .map((row) => line(row.i, row.line, '', shardOfLedger, { status: 'invalid', errors: [safeText(row.error)] }));
+            .map((row) =>
+              line(row.i, row.line, '', shardOfLedger, { status: 'invalid', errors: [safeText(row.error)] }),
+            );
           enqueue(Promise.resolve(lines));
           await drain(windowSize);
           continue;
@@ -266,7 +282,13 @@ export async function writeReport(options: ReportOptions): Promise<ReportSummary
   summary.notSubmitted = Math.max(0, expected - accounted);
   return summary;
 
-  async function linesFor(record: IntentRecord, index: number, entry: LedgerState['batches'][number], shard: string, id: number): Promise<ReportLine[]> {
+  async function linesFor(
+    record: IntentRecord,
+    index: number,
+    entry: LedgerState['batches'][number],
+    shard: string,
+    id: number,
+  ): Promise<ReportLine[]> {
     // Only the rows whose latest intent this is (a row retried later is reported there).
     const mine = record.rows.map((row, position) => ({ row, position })).filter(({ row }) => rows.ref[row.i] === index);
     if (entry.outcome === 'unknown') {
@@ -275,14 +297,19 @@ export async function writeReport(options: ReportOptions): Promise<ReportSummary
       return mine.map(({ row }) =>
         line(row.i, row.line, row.name, shard, {
           status: 'outcome_unknown',
-          errors: [`${why}; check in Box whether it was generated, then rerun generate with --retry-unknown if it was not`],
+          errors: [
+            `${why}; check in Box whether it was generated, then rerun generate with --retry-unknown if it was not`,
+          ],
         }),
       );
     }
     if (entry.outcome === 'failed') {
       summary.failed += mine.length;
       return mine.map(({ row }) =>
-        line(row.i, row.line, row.name, shard, { status: 'submit_failed', errors: [`${safeText(entry.error ?? 'the request failed')}; a rerun of generate submits it again`] }),
+        line(row.i, row.line, row.name, shard, {
+          status: 'submit_failed',
+          errors: [`${safeText(entry.error ?? 'the request failed')}; a rerun of generate submits it again`],
+        }),
       );
     }
     // Submitted.
@@ -295,7 +322,11 @@ export async function writeReport(options: ReportOptions): Promise<ReportSummary
     const tally = () => {
       const counts: Record<string, number> = {};
       for (const job of found.jobs) counts[job.status] = (counts[job.status] ?? 0) + 1;
-      return Object.entries(counts).map(([status, n]) => `${n} ${status}`).join(', ') || 'none';
+      return (
+        Object.entries(counts)
+          .map(([status, n]) => `${n} ${status}`)
+          .join(', ') || 'none'
+      );
     };
     partial.delete(id);
     // Progress counts the batch's rows: when jobs and rows differ, the whole batch is done or not.
@@ -309,7 +340,11 @@ export async function writeReport(options: ReportOptions): Promise<ReportSummary
     if (found.error && !found.timedOut) {
       summary.failed += mine.length;
       return mine.map(({ row }) =>
-        line(row.i, row.line, row.name, shard, { batch_id: batchId, status: 'lookup_failed', errors: [`could not read the jobs of batch ${batchId}: ${found.error}`] }),
+        line(row.i, row.line, row.name, shard, {
+          batch_id: batchId,
+          status: 'lookup_failed',
+          errors: [`could not read the jobs of batch ${batchId}: ${found.error}`],
+        }),
       );
     }
     if (found.jobs.length !== record.rows.length) {
@@ -320,7 +355,14 @@ export async function writeReport(options: ReportOptions): Promise<ReportSummary
       if (bad) summary.failed += mine.length;
       else if (unfinished) summary.unfinished += mine.length;
       const note = `batch ${batchId} lists ${found.jobs.length} job${found.jobs.length === 1 ? '' : 's'} for ${record.rows.length} row${record.rows.length === 1 ? '' : 's'}, so rows cannot be matched to jobs; its jobs: ${tally()}`;
-      return mine.map(({ row }) => line(row.i, row.line, row.name, shard, { batch_id: batchId, status: 'unmapped', errors: bad ? [note] : [], warnings: bad ? [] : [note] }));
+      return mine.map(({ row }) =>
+        line(row.i, row.line, row.name, shard, {
+          batch_id: batchId,
+          status: 'unmapped',
+          errors: bad ? [note] : [],
+          warnings: bad ? [] : [note],
+        }),
+      );
     }
     return mine.map(({ row, position }) => {
       const job = found.jobs[position]!;
@@ -341,7 +383,19 @@ export async function writeReport(options: ReportOptions): Promise<ReportSummary
 }
 
 function line(row: number, lineNumber: number, name: string, shard: string, rest: Partial<ReportLine>): ReportLine {
-  return { row, line: lineNumber, name, shard, batch_id: '', job_id: '', status: '', output_file_id: '', errors: [], warnings: [], ...rest };
+  return {
+    row,
+    line: lineNumber,
+    name,
+    shard,
+    batch_id: '',
+    job_id: '',
+    status: '',
+    output_file_id: '',
+    errors: [],
+    warnings: [],
+    ...rest,
+  };
 }
 
 /**

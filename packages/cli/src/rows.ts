@@ -30,11 +30,17 @@ export function formatOf(path: string, format?: string): InputFormat {
   }
   if (/\.csv$/i.test(path)) return 'csv';
   if (/\.(jsonl|ndjson)$/i.test(path)) return 'jsonl';
-  throw new InputError(`cannot tell the format of ${path} from its name: name it .csv or .jsonl, or pass --format csv|jsonl`);
+  throw new InputError(
+    `cannot tell the format of ${path} from its name: name it .csv or .jsonl, or pass --format csv|jsonl`,
+  );
 }
 
 /** Reads the rows of a CSV or JSONL file, streaming; bytes that do not decode are an InputError (decode.ts). */
-export function readRows(path: string, format: InputFormat = formatOf(path), encoding: InputEncoding = 'utf8'): AsyncGenerator<Row> {
+export function readRows(
+  path: string,
+  format: InputFormat = formatOf(path),
+  encoding: InputEncoding = 'utf8',
+): AsyncGenerator<Row> {
   const text = decodeText(createReadStream(path, { highWaterMark: 64 * 1024 }), encoding, path);
   return format === 'csv' ? readCsvRows(text) : readJsonlRows(text);
 }
@@ -50,6 +56,7 @@ export interface CsvRecord {
   error?: string;
 }
 
+// biome-ignore lint/suspicious/noConstEnum: inlined in the parser's per-character loop; never exported.
 const enum S {
   FieldStart,
   Unquoted,
@@ -120,7 +127,9 @@ export class CsvTokenizer {
             this.field = '';
             this.state = S.FieldStart;
           } else if (c === '"') {
-            this.fail(`a double quote inside unquoted field ${this.fields.length + 1}: put the whole field in quotes and double the quote ("")`);
+            this.fail(
+              `a double quote inside unquoted field ${this.fields.length + 1}: put the whole field in quotes and double the quote ("")`,
+            );
             this.field += c;
           } else {
             this.endRecord(out, c);
@@ -151,7 +160,9 @@ export class CsvTokenizer {
           } else if (c === '\n' || c === '\r') {
             this.endRecord(out, c);
           } else {
-            this.fail(`text after the closing quote of field ${this.fields.length + 1}: a quote inside a quoted field must be doubled ("")`);
+            this.fail(
+              `text after the closing quote of field ${this.fields.length + 1}: a quote inside a quoted field must be doubled ("")`,
+            );
             this.field += c;
             this.state = S.Unquoted;
           }
@@ -165,7 +176,9 @@ export class CsvTokenizer {
   end(): CsvRecord[] {
     const out: CsvRecord[] = [];
     if (this.state === S.Quoted) {
-      this.fail(`the quoted field ${this.fields.length + 1} opened on line ${this.quoteLine} is never closed (a missing closing quote swallows the rest of the file)`);
+      this.fail(
+        `the quoted field ${this.fields.length + 1} opened on line ${this.quoteLine} is never closed (a missing closing quote swallows the rest of the file)`,
+      );
     }
     if (this.state !== S.FieldStart || this.fields.length > 0) this.endRecord(out, '');
     return out;
@@ -180,7 +193,11 @@ export class CsvTokenizer {
     const blank = this.state === S.FieldStart && this.fields.length === 0;
     if (!blank) {
       this.fields.push(this.field);
-      out.push(this.error === undefined ? { line: this.recordLine, fields: this.fields } : { line: this.recordLine, fields: this.fields, error: this.error });
+      out.push(
+        this.error === undefined
+          ? { line: this.recordLine, fields: this.fields }
+          : { line: this.recordLine, fields: this.fields, error: this.error },
+      );
     }
     this.field = '';
     this.fields = [];
@@ -222,7 +239,8 @@ export async function* readCsvRows(chunks: AsyncIterable<string | Buffer>): Asyn
     }
     yield row;
   }
-  if (columns === undefined) throw new InputError('the file is empty: a CSV input needs a header row naming its columns');
+  if (columns === undefined)
+    throw new InputError('the file is empty: a CSV input needs a header row naming its columns');
 }
 
 // ---------------------------------------------------------------------------------------

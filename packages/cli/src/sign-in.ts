@@ -25,9 +25,11 @@ function need(env: Env, name: string, why: string): string {
 }
 
 export function signIn(kind: string, env: Env): TokenSource {
-  if (!(AUTH_KINDS as readonly string[]).includes(kind)) throw new UsageError(`--auth must be ${AUTH_KINDS.join(', ')}, got "${kind}"`);
+  if (!(AUTH_KINDS as readonly string[]).includes(kind))
+    throw new UsageError(`--auth must be ${AUTH_KINDS.join(', ')}, got "${kind}"`);
   const authBaseUrl = env.BOX_AUTH_BASE_URL?.trim() || undefined;
-  if (authBaseUrl !== undefined && !URL.canParse(authBaseUrl)) throw new UsageError(`BOX_AUTH_BASE_URL "${authBaseUrl}" is not an absolute URL`);
+  if (authBaseUrl !== undefined && !URL.canParse(authBaseUrl))
+    throw new UsageError(`BOX_AUTH_BASE_URL "${authBaseUrl}" is not an absolute URL`);
   const user = env.BOX_USER_ID?.trim() || undefined;
   switch (kind as AuthKind) {
     case 'developer':
@@ -35,7 +37,10 @@ export function signIn(kind: string, env: Env): TokenSource {
     case 'ccg': {
       const clientId = need(env, 'BOX_CLIENT_ID', 'ccg');
       const clientSecret = need(env, 'BOX_CLIENT_SECRET', 'ccg');
-      const subject = user !== undefined ? { userId: user } : { enterpriseId: need(env, 'BOX_ENTERPRISE_ID', 'ccg (or BOX_USER_ID)') };
+      const subject =
+        user !== undefined
+          ? { userId: user }
+          : { enterpriseId: need(env, 'BOX_ENTERPRISE_ID', 'ccg (or BOX_USER_ID)') };
       return rememberTokens(clientCredentials({ clientId, clientSecret, ...subject, authBaseUrl }));
     }
     case 'jwt': {
@@ -49,7 +54,8 @@ export function signIn(kind: string, env: Env): TokenSource {
       // The key and the passphrase in it are secrets too.
       try {
         const app = JSON.parse(config)?.boxAppSettings;
-        for (const value of [app?.clientSecret, app?.appAuth?.privateKey, app?.appAuth?.passphrase]) if (typeof value === 'string' && value) rememberSecret(value);
+        for (const value of [app?.clientSecret, app?.appAuth?.privateKey, app?.appAuth?.passphrase])
+          if (typeof value === 'string' && value) rememberSecret(value);
       } catch {
         // jwt() says what is wrong with it
       }
@@ -65,7 +71,8 @@ export function signIn(kind: string, env: Env): TokenSource {
       } catch (error) {
         throw new UsageError(`BOX_OAUTH_TOKEN_FILE ${file}: ${(error as Error).message}`);
       }
-      if (!refreshToken) throw new UsageError(`BOX_OAUTH_TOKEN_FILE ${file} is empty: put the refresh token of a sign-in in it`);
+      if (!refreshToken)
+        throw new UsageError(`BOX_OAUTH_TOKEN_FILE ${file} is empty: put the refresh token of a sign-in in it`);
       const { token } = oauth({
         clientId,
         clientSecret,

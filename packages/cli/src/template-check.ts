@@ -3,7 +3,11 @@
 import type { DocGenClient, DocGenTag } from '@box-docgen/client';
 import { checkUserInput, type InputCheck } from '@box-docgen/client/check-input';
 
-export async function templateCheck(docgen: DocGenClient, template: string, templateVersion: string | undefined): Promise<(data: Record<string, unknown>) => InputCheck> {
+export async function templateCheck(
+  docgen: DocGenClient,
+  template: string,
+  templateVersion: string | undefined,
+): Promise<(data: Record<string, unknown>) => InputCheck> {
   const tags: DocGenTag[] = [];
   const query = templateVersion !== undefined ? { template_version_id: templateVersion } : undefined;
   for await (const tag of docgen.templates.listTags(template, query)) tags.push(tag);

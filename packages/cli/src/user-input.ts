@@ -27,7 +27,8 @@ export function compileColumns(header: readonly string[]): Columns {
     const where = `column ${column + 1} ("${name}")`;
     if (!name) throw new Error(`column ${column + 1} has no name`);
     const parts = name.split('.');
-    if (parts.some((part) => part === '')) throw new Error(`${where} has an empty part: dots must separate names, as in order.vendor.company`);
+    if (parts.some((part) => part === ''))
+      throw new Error(`${where} has an empty part: dots must separate names, as in order.vendor.company`);
     const seen = leaves.get(name);
     if (seen !== undefined) throw new Error(`columns ${seen + 1} and ${column + 1} are both named "${name}"`);
     leaves.set(name, column);
@@ -72,11 +73,15 @@ function settleArrays(node: Node, path: string): void {
   if (path !== '' && keys.length > 0 && keys.every((key) => INDEX.test(key))) {
     const indexes = keys.map(Number).sort((a, b) => a - b);
     indexes.forEach((value, i) => {
-      if (value !== i) throw new Error(`"${path}.${value}" has no "${path}.${i}" before it: array items must be numbered from 0 without gaps`);
+      if (value !== i)
+        throw new Error(
+          `"${path}.${value}" has no "${path}.${i}" before it: array items must be numbered from 0 without gaps`,
+        );
     });
     node.kind = 'array';
   }
-  for (const [key, child] of node.children) if (typeof child !== 'number') settleArrays(child, path ? `${path}.${key}` : key);
+  for (const [key, child] of node.children)
+    if (typeof child !== 'number') settleArrays(child, path ? `${path}.${key}` : key);
 }
 
 function buildNode(node: Node, values: readonly string[]): unknown {
@@ -90,7 +95,8 @@ function buildNode(node: Node, values: readonly string[]): unknown {
   for (const [key, child] of node.children) {
     const value = buildChild(child, values);
     // A column named __proto__ is data like any other, not the object's prototype.
-    if (key === '__proto__') Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+    if (key === '__proto__')
+      Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
     else object[key] = value;
   }
   return object;
@@ -112,7 +118,7 @@ export function valueAt(data: unknown, path: readonly string[]): unknown {
   let value: unknown = data;
   for (const part of path) {
     if (value === null || typeof value !== 'object') return undefined;
-    if (!Object.prototype.hasOwnProperty.call(value, part)) return undefined;
+    if (!Object.hasOwn(value, part)) return undefined;
     value = (value as Record<string, unknown>)[part];
   }
   return value;

@@ -15,7 +15,8 @@ export interface IssuedToken {
 const EARLY_MS = 60_000;
 
 /** When a token issued at `now` for `expiresIn` seconds should be replaced. */
-export const renewAt = (now: number, expiresIn: number): number => now + Math.max((expiresIn * 1000) / 2, expiresIn * 1000 - EARLY_MS);
+export const renewAt = (now: number, expiresIn: number): number =>
+  now + Math.max((expiresIn * 1000) / 2, expiresIn * 1000 - EARLY_MS);
 
 export function cachedToken(issue: () => Promise<IssuedToken>): TokenFunction {
   let held: { token: string; renewAt: number } | undefined;

@@ -11,8 +11,18 @@ export class DocGenAuthError extends DocGenError {
   /** Box's `error_description`, with any value the helper sent taken out. */
   declare readonly errorDescription: string | undefined;
   declare readonly request: FailedRequest | undefined;
-  constructor(message: string, fields: { status?: number; error?: string; errorDescription?: string; request?: FailedRequest } = {}, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    fields: { status?: number; error?: string; errorDescription?: string; request?: FailedRequest } = {},
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
-    Object.assign(this, { status: undefined, error: undefined, errorDescription: undefined, request: undefined, ...fields });
+    Object.assign(this, {
+      status: undefined,
+      error: undefined,
+      errorDescription: undefined,
+      request: undefined,
+      ...fields,
+    });
   }
 }

@@ -44,7 +44,10 @@ const redactor = (form: AccessTokenRequest) => {
 };
 
 /** Sends the form; resolves to the token Box issued, with the answer's other fields (refresh_token). */
-export async function requestToken(form: AccessTokenRequest, o: TokenEndpointOptions = {}): Promise<IssuedToken & { answer: AccessToken }> {
+export async function requestToken(
+  form: AccessTokenRequest,
+  o: TokenEndpointOptions = {},
+): Promise<IssuedToken & { answer: AccessToken }> {
   // The form against the spec's rules; the problem names the field, never its value.
   const problem = check(ep.body.schema, form);
   if (problem) throw new DocGenAuthError(`token request: ${problem.field || 'form'} ${problem.problem}`);
@@ -53,14 +56,21 @@ export async function requestToken(form: AccessTokenRequest, o: TokenEndpointOpt
   const redact = redactor(form);
   const once = ONCE.includes(form.grant_type);
   const maxRetries = o.maxRetries ?? 2;
-  const body = new URLSearchParams(Object.entries(form).filter(([, v]) => v !== undefined) as [string, string][]).toString();
+  const body = new URLSearchParams(
+    Object.entries(form).filter(([, v]) => v !== undefined) as [string, string][],
+  ).toString();
   for (let retries = 0; ; retries++) {
     const guard = deadline(undefined, o.timeoutMs ?? 30_000);
     let response: Response | undefined;
     let text = '';
     let failure: unknown;
     try {
-      const req = new Request(url, { method: ep.method, headers: { 'content-type': ep.body.mediaType, accept: 'application/json' }, body, signal: guard.signal });
+      const req = new Request(url, {
+        method: ep.method,
+        headers: { 'content-type': ep.body.mediaType, accept: 'application/json' },
+        body,
+        signal: guard.signal,
+      });
       response = await guard.race((o.fetch ?? fetch)(guard.keep(req)));
       text = await guard.race(response.text());
     } catch (error) {
@@ -77,7 +87,11 @@ export async function requestToken(form: AccessTokenRequest, o: TokenEndpointOpt
     }
     if (!response) {
       // The cause is fetch's own error: it names the host, never the form.
-      throw new DocGenAuthError(`${ep.method} ${url}: no answer (${guard.signal.aborted ? 'timed out' : 'connection failed'})`, { request }, { cause: failure });
+      throw new DocGenAuthError(
+        `${ep.method} ${url}: no answer (${guard.signal.aborted ? 'timed out' : 'connection failed'})`,
+        { request },
+        { cause: failure },
+      );
     }
     let json: Partial<AccessToken & { error: string; error_description: string }> = {};
     try {
@@ -85,12 +99,24 @@ export async function requestToken(form: AccessTokenRequest, o: TokenEndpointOpt
     } catch {
       // an answer that is not JSON: its status speaks
     }
-    if (response.ok && typeof json.access_token === 'string' && json.access_token && typeof json.expires_in === 'number') {
+    if (
+      response.ok &&
+      typeof json.access_token === 'string' &&
+      json.access_token &&
+      typeof json.expires_in === 'number'
+    ) {
       return { accessToken: json.access_token, expiresIn: json.expires_in, answer: json as AccessToken };
     }
     const error = typeof json.error === 'string' ? redact(json.error) : undefined;
     const errorDescription = typeof json.error_description === 'string' ? redact(json.error_description) : undefined;
-    const why = response.ok ? 'the answer holds no access_token and expires_in' : `${error ?? 'refused'}${errorDescription ? `: ${errorDescription}` : ''}`;
-    throw new DocGenAuthError(`${ep.method} ${url} failed with ${status}: ${why}`, { status, error, errorDescription, request });
+    const why = response.ok
+      ? 'the answer holds no access_token and expires_in'
+      : `${error ?? 'refused'}${errorDescription ? `: ${errorDescription}` : ''}`;
+    throw new DocGenAuthError(`${ep.method} ${url} failed with ${status}: ${why}`, {
+      status,
+      error,
+      errorDescription,
+      request,
+    });
   }
 }

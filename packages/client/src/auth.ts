@@ -5,7 +5,7 @@
 // Where they run: all of them use fetch and WebCrypto only, so they run in Node 20.19+, Deno,
 // Bun and browsers. But clientCredentials, jwt and oauth's code exchange hold the app's client
 // secret or private key: run them on a server, never in a page a user can read.
-import type { AccessToken, AccessTokenRequest } from '@box-docgen/types';
+import type { AccessTokenRequest } from '@box-docgen/types';
 import { helperEndpoints } from '@box-docgen/types/endpoints';
 import { check } from '@box-docgen/types/check';
 import { cachedToken, type IssuedToken, type TokenFunction } from './auth-cache.js';
@@ -27,7 +27,9 @@ export function developerToken(token: string): TokenFunction {
   required('token', token);
   return ({ forceRefresh }) => {
     if (forceRefresh) {
-      throw new DocGenAuthError('Box refused the developer token (401): developer tokens last 60 minutes; generate a new one in the Developer Console, or sign in with clientCredentials, jwt or oauth');
+      throw new DocGenAuthError(
+        'Box refused the developer token (401): developer tokens last 60 minutes; generate a new one in the Developer Console, or sign in with clientCredentials, jwt or oauth',
+      );
     }
     return token;
   };
@@ -37,9 +39,15 @@ export function developerToken(token: string): TokenFunction {
 export type Subject = { enterpriseId: string; userId?: undefined } | { userId: string; enterpriseId?: undefined };
 
 /** The subject fields of a token request, from exactly one of enterpriseId and userId. */
-function subject(s: { enterpriseId?: string; userId?: string }): { type: NonNullable<AccessTokenRequest['box_subject_type']>; id: string } {
-  if ((s.enterpriseId === undefined) === (s.userId === undefined)) throw new DocGenAuthError('give exactly one of enterpriseId and userId');
-  return s.userId !== undefined ? { type: 'user', id: required('userId', s.userId) } : { type: 'enterprise', id: required('enterpriseId', s.enterpriseId) };
+function subject(s: { enterpriseId?: string; userId?: string }): {
+  type: NonNullable<AccessTokenRequest['box_subject_type']>;
+  id: string;
+} {
+  if ((s.enterpriseId === undefined) === (s.userId === undefined))
+    throw new DocGenAuthError('give exactly one of enterpriseId and userId');
+  return s.userId !== undefined
+    ? { type: 'user', id: required('userId', s.userId) }
+    : { type: 'enterprise', id: required('enterpriseId', s.enterpriseId) };
 }
 
 export type ClientCredentialsOptions = { clientId: string; clientSecret: string } & Subject & TokenEndpointOptions;
@@ -53,7 +61,16 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenFunct
   const clientSecret = required('clientSecret', options.clientSecret);
   const { type, id } = subject(options);
   return cachedToken(() =>
-    requestToken({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, box_subject_type: type, box_subject_id: id }, options),
+    requestToken(
+      {
+        grant_type: 'client_credentials',
+        client_id: clientId,
+        client_secret: clientSecret,
+        box_subject_type: type,
+        box_subject_id: id,
+      },
+      options,
+    ),
   );
 }
 
@@ -115,10 +132,14 @@ export function jwt(config: BoxAppConfig | JwtFields | string, options: JwtOptio
   const clientId = required('clientId', fields?.clientId);
   const clientSecret = required('clientSecret', fields.clientSecret);
   const publicKeyId = required('publicKeyId', fields.publicKeyId);
-  if (typeof fields.privateKey !== 'string' && !(globalThis.CryptoKey && fields.privateKey instanceof CryptoKey)) throw new DocGenAuthError('privateKey must be PEM text or a CryptoKey');
-  const { type, id } = subject(options.userId !== undefined ? { userId: options.userId } : { enterpriseId: fields.enterpriseId });
+  if (typeof fields.privateKey !== 'string' && !(globalThis.CryptoKey && fields.privateKey instanceof CryptoKey))
+    throw new DocGenAuthError('privateKey must be PEM text or a CryptoKey');
+  const { type, id } = subject(
+    options.userId !== undefined ? { userId: options.userId } : { enterpriseId: fields.enterpriseId },
+  );
   const seconds = options.assertionSeconds ?? 45;
-  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 60) throw new DocGenAuthError('assertionSeconds must be a whole number from 1 to 60');
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 60)
+    throw new DocGenAuthError('assertionSeconds must be a whole number from 1 to 60');
   // Imported once, when the first token is needed; a bad key or passphrase fails that call.
   let key: Promise<CryptoKey> | undefined;
   const { privateKey, passphrase } = fields;
@@ -126,10 +147,27 @@ export function jwt(config: BoxAppConfig | JwtFields | string, options: JwtOptio
     key ??= signingKey(privateKey, passphrase);
     key.catch(() => (key = undefined));
     const now = Math.floor(Date.now() / 1000);
-    const assertion = await signJwt(await key, { kid: publicKeyId }, {
-      iss: clientId, sub: id, box_sub_type: type, aud: tokenUrl(options), jti: crypto.randomUUID(), exp: now + seconds,
-    });
-    return requestToken({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', client_id: clientId, client_secret: clientSecret, assertion }, options);
+    const assertion = await signJwt(
+      await key,
+      { kid: publicKeyId },
+      {
+        iss: clientId,
+        sub: id,
+        box_sub_type: type,
+        aud: tokenUrl(options),
+        jti: crypto.randomUUID(),
+        exp: now + seconds,
+      },
+    );
+    return requestToken(
+      {
+        grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+        client_id: clientId,
+        client_secret: clientSecret,
+        assertion,
+      },
+      options,
+    );
   });
 }
 
@@ -185,8 +223,12 @@ export function oauth(options: OAuthOptions): OAuthSignIn {
   };
   const grant = (form: Omit<AccessTokenRequest, 'client_id' | 'client_secret'>) =>
     serial(async () => {
-      const { accessToken, expiresIn, answer } = await requestToken({ ...form, client_id: clientId, client_secret: clientSecret }, options);
-      if (typeof answer.refresh_token !== 'string' || !answer.refresh_token) throw new DocGenAuthError('Box answered without a refresh_token', { status: 200 });
+      const { accessToken, expiresIn, answer } = await requestToken(
+        { ...form, client_id: clientId, client_secret: clientSecret },
+        options,
+      );
+      if (typeof answer.refresh_token !== 'string' || !answer.refresh_token)
+        throw new DocGenAuthError('Box answered without a refresh_token', { status: 200 });
       refreshToken = answer.refresh_token;
       const tokens: OAuthTokens = { accessToken, refreshToken, expiresIn };
       await options.onTokens?.(tokens);
@@ -200,13 +242,22 @@ export function oauth(options: OAuthOptions): OAuthSignIn {
       seeded = undefined;
       return first;
     }
-    if (!refreshToken) throw new DocGenAuthError('not signed in: call exchangeCode with the code of the redirect, or pass a stored refreshToken');
+    if (!refreshToken)
+      throw new DocGenAuthError(
+        'not signed in: call exchangeCode with the code of the redirect, or pass a stored refreshToken',
+      );
     return grant({ grant_type: 'refresh_token', refresh_token: refreshToken });
   });
   const authorize = helperEndpoints.getAuthorization;
   return {
     authorizeUrl(o = {}) {
-      const query = { response_type: 'code' as const, client_id: clientId, redirect_uri: o.redirectUri ?? options.redirectUri, state: o.state, scope: o.scope };
+      const query = {
+        response_type: 'code' as const,
+        client_id: clientId,
+        redirect_uri: o.redirectUri ?? options.redirectUri,
+        state: o.state,
+        scope: o.scope,
+      };
       const problem = check(authorize.query, query);
       if (problem) throw new DocGenAuthError(`authorizeUrl: ${problem.field} ${problem.problem}`);
       const url = new URL((options.authorizeBaseUrl ?? authorize.server).replace(/\/+$/, '') + authorize.path);

@@ -37,7 +37,9 @@ type Tag = Pick<DocGenTag, 'tag_content' | 'tag_type' | 'json_paths'>;
 
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 const isValue = (v: unknown) => ['string', 'number', 'boolean'].includes(typeof v);
-const isNumber = (v: unknown) => (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)));
+const isNumber = (v: unknown) =>
+  (typeof v === 'number' && Number.isFinite(v)) ||
+  (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)));
 const fits = { array: Array.isArray, object: isObject, value: isValue, number: isNumber };
 
 /**
@@ -76,7 +78,7 @@ type Want = InputProblem['expected'] | 'container' | undefined;
 
 /** The problem of a value at a point of a path, if any. */
 function judge(value: unknown, want: Want, optional: boolean): Pick<InputProblem, 'kind' | 'expected'> | undefined {
-  const expected = want === 'container' ? 'object' : want ?? 'value';
+  const expected = want === 'container' ? 'object' : (want ?? 'value');
   if (value === undefined || value === null) return optional ? undefined : { kind: 'missing', expected };
   if (want === 'container') return isObject(value) || Array.isArray(value) ? undefined : { kind: 'shape', expected };
   if (want && !fits[want](value)) return { kind: 'shape', expected };
@@ -87,9 +89,15 @@ function judge(value: unknown, want: Want, optional: boolean): Pick<InputProblem
  * Follows `keys` from `value`, going into every item of a list met on the way, and calls `visit`
  * at each step (false stops that branch). `at` is the path so far, with item indexes.
  */
-function walk(value: unknown, keys: string[], i: number, at: string, visit: (at: string, value: unknown, last: boolean) => boolean): void {
+function walk(
+  value: unknown,
+  keys: string[],
+  i: number,
+  at: string,
+  visit: (at: string, value: unknown, last: boolean) => boolean,
+): void {
   if (Array.isArray(value) && i > 0 && i < keys.length) {
-    value.forEach((item, n) => walk(item, keys, i, `${at}[${n}]`, visit));
+    for (const [n, item] of value.entries()) walk(item, keys, i, `${at}[${n}]`, visit);
     return;
   }
   const next = isObject(value) ? value[keys[i]!] : undefined;
@@ -101,8 +109,9 @@ function walk(value: unknown, keys: string[], i: number, at: string, visit: (at:
 
 /** The input's leaf paths, list items folded into `[]`, each once. */
 function leaves(value: unknown, at = '', out = new Set<string>()): string[] {
-  if (Array.isArray(value)) value.forEach((item) => leaves(item, `${at}[]`, out));
-  else if (isObject(value) && Object.keys(value).length) for (const key in value) leaves(value[key], at ? `${at}.${key}` : key, out);
+  if (Array.isArray(value)) for (const item of value) leaves(item, `${at}[]`, out);
+  else if (isObject(value) && Object.keys(value).length)
+    for (const key in value) leaves(value[key], at ? `${at}.${key}` : key, out);
   else if (at) out.add(at);
   return [...out];
 }

@@ -11,7 +11,9 @@ type VersionOptional<Op> = Op extends { parameters: { header: infer H } }
 // Only Doc Gen paths: every one takes box-version, which raw's requests always carry. The
 // operations outside Doc Gen (sign-in, downloads) have their own entries and servers.
 type HelperPath = (typeof helperEndpoints)[HelperOperationId]['path'];
-export type ClientPaths = { [P in Exclude<keyof paths, HelperPath>]: { [M in keyof paths[P]]: VersionOptional<paths[P][M]> } };
+export type ClientPaths = {
+  [P in Exclude<keyof paths, HelperPath>]: { [M in keyof paths[P]]: VersionOptional<paths[P][M]> };
+};
 
 /** What createDocGenClient returns: three resources and the raw openapi-fetch client. */
 export interface DocGenClient extends DocGenLiteClient {
@@ -31,10 +33,16 @@ export function createDocGenClient(options: DocGenClientOptions): DocGenClient {
       const { response, data, redact } = await transport(req, body, { signal: req.signal }, 'arrayBuffer');
       // An error answer may echo the token (gateways echo request headers): redacted, headers too.
       const clean = response.ok || !data ? data : redact(new TextDecoder().decode(data));
-      const headers = response.ok ? response.headers : [...response.headers].map(([name, value]) => [name, redact(value)] as [string, string]);
+      const headers = response.ok
+        ? response.headers
+        : [...response.headers].map(([name, value]) => [name, redact(value)] as [string, string]);
       const { status, statusText } = response;
       // A constructed Response has an empty url; errors quote it.
-      return Object.defineProperty(new Response(clean, { status, statusText: response.ok ? statusText : redact(statusText), headers }), 'url', { value: req.url });
+      return Object.defineProperty(
+        new Response(clean, { status, statusText: response.ok ? statusText : redact(statusText), headers }),
+        'url',
+        { value: req.url },
+      );
     },
   });
   return { ...client, raw };

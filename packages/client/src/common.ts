@@ -1,11 +1,20 @@
 // What both entries export besides createDocGenClient: the error classes, the defaults and the types.
 export { DEFAULT_BASE_URL } from './resources.js';
 export type {
-  DocGenClientOptions, DocGenLiteClient, ListBatchJobsQuery, ListJobsQuery, ListTemplateJobsQuery,
-  ListTemplateTagsQuery, ListTemplatesQuery,
+  DocGenClientOptions,
+  DocGenLiteClient,
+  ListBatchJobsQuery,
+  ListJobsQuery,
+  ListTemplateJobsQuery,
+  ListTemplateTagsQuery,
+  ListTemplatesQuery,
 } from './resources.js';
 export {
-  DocGenApiError, DocGenConnectionError, DocGenError, DocGenTimeoutError, DocGenValidationError,
+  DocGenApiError,
+  DocGenConnectionError,
+  DocGenError,
+  DocGenTimeoutError,
+  DocGenValidationError,
   DocGenWaitTimeoutError,
 } from './errors.js';
 export type { FailedRequest } from './errors.js';

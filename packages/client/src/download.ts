@@ -32,7 +32,11 @@ export interface Downloader {
 }
 
 /** An error answer, its body read (and redacted) for the message. */
-async function failure(response: Response, request: { method: string; url: string }, redact: (text: string) => string): Promise<never> {
+async function failure(
+  response: Response,
+  request: { method: string; url: string },
+  redact: (text: string) => string,
+): Promise<never> {
   const text = redact(await response.text().catch(() => ''));
   let body: unknown = text;
   try {
@@ -45,7 +49,11 @@ async function failure(response: Response, request: { method: string; url: strin
 
 const found = (response: Response): Download => {
   const length = Number(response.headers.get('content-length') ?? NaN);
-  return { body: response.body ?? new Response('').body!, size: Number.isFinite(length) ? length : undefined, contentType: response.headers.get('content-type') ?? undefined };
+  return {
+    body: response.body ?? new Response('').body!,
+    size: Number.isFinite(length) ? length : undefined,
+    contentType: response.headers.get('content-type') ?? undefined,
+  };
 };
 
 export function createDownloader(options: DocGenClientOptions): Downloader {
@@ -64,7 +72,13 @@ export function createDownloader(options: DocGenClientOptions): Downloader {
     const request = { method: ep.method, url };
     const timeoutMs = o.timeoutMs ?? config.timeoutMs ?? TIMEOUT_MS;
     // Manual: the redirect is followed below, without the Authorization header.
-    const out = { method: ep.method, url, headers: new Headers([...headers, ...new Headers(o.headers)]), redirect: 'manual' as const, unversioned: !('versioned' in ep) };
+    const out = {
+      method: ep.method,
+      url,
+      headers: new Headers([...headers, ...new Headers(o.headers)]),
+      redirect: 'manual' as const,
+      unversioned: !('versioned' in ep),
+    };
     for (let round = 0, started = Date.now(); ; round++) {
       const { response, redact } = await transport(out, undefined, o, 'stream');
       const location = response.headers.get('location');
@@ -84,7 +98,11 @@ export function createDownloader(options: DocGenClientOptions): Downloader {
       response.body?.cancel().catch(() => {});
       const delayMs = retryDelayMs(round, response.headers, config.retry);
       if (Date.now() - started + delayMs > timeoutMs) {
-        throw new DocGenTimeoutError(`${ep.method} ${url}: the file is still not ready (202) after ${Date.now() - started} ms`, request, false);
+        throw new DocGenTimeoutError(
+          `${ep.method} ${url}: the file is still not ready (202) after ${Date.now() - started} ms`,
+          request,
+          false,
+        );
       }
       await sleep(delayMs, o.signal);
     }
@@ -98,7 +116,8 @@ export function createDownloader(options: DocGenClientOptions): Downloader {
     try {
       const req = new Request(location, { signal: guard.signal });
       const response = await guard.race(config.fetch ? config.fetch(guard.keep(req)) : fetch(req));
-      if (!response.ok) return failure(response, request, (text) => redact(text).replaceAll(location, '[download URL]'));
+      if (!response.ok)
+        return failure(response, request, (text) => redact(text).replaceAll(location, '[download URL]'));
       return found(response);
     } finally {
       guard.done();

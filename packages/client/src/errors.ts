@@ -33,7 +33,8 @@ export class DocGenValidationError extends DocGenError {
 
 /** The longest server message an error quotes: a megabyte of it would land in every log line. */
 const MAX_MESSAGE = 1_000;
-const cut = (text: string) => (text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE)}… [cut ${text.length - MAX_MESSAGE} characters]` : text);
+const cut = (text: string) =>
+  text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE)}… [cut ${text.length - MAX_MESSAGE} characters]` : text;
 
 /** The API answered with a status outside 2xx. */
 export class DocGenApiError extends DocGenError {
@@ -65,10 +66,18 @@ export class DocGenApiError extends DocGenError {
     const outcomeUnknown = !idempotent(method) && status >= 500;
     super(
       `${method} ${url} failed with ${status}${code ? ` ${code}` : ''}: ${cut(str(json.message) ?? rawBody ?? redact(response.statusText))}${
-        requestId ? ` (request id ${requestId})` : ''}${outcomeUnknown ? `; ${OUTCOME_UNKNOWN}` : ''}`,
+        requestId ? ` (request id ${requestId})` : ''
+      }${outcomeUnknown ? `; ${OUTCOME_UNKNOWN}` : ''}`,
     );
     Object.assign(this, {
-      status, code, requestId, helpUrl: str(json.help_url), contextInfo: json.context_info, rawBody, request, outcomeUnknown,
+      status,
+      code,
+      requestId,
+      helpUrl: str(json.help_url),
+      contextInfo: json.context_info,
+      rawBody,
+      request,
+      outcomeUnknown,
       headers: Object.fromEntries([...headers].map(([name, value]) => [name, redact(value)])),
     });
   }

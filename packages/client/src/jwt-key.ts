@@ -48,7 +48,14 @@ function children(seq: Der): Der[] {
 /** A DER element from a tag and contents. */
 function encode(tag: number, body: Uint8Array): Uint8Array {
   const n = body.length;
-  const len = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : n < 0x10000 ? [0x82, n >> 8, n & 255] : [0x83, n >> 16, (n >> 8) & 255, n & 255];
+  const len =
+    n < 0x80
+      ? [n]
+      : n < 0x100
+        ? [0x81, n]
+        : n < 0x10000
+          ? [0x82, n >> 8, n & 255]
+          : [0x83, n >> 16, (n >> 8) & 255, n & 255];
   const out = new Uint8Array(1 + len.length + n);
   out.set([tag, ...len]);
   out.set(body, 1 + len.length);
@@ -94,23 +101,39 @@ function pem(text: string): { label: string; bytes: Uint8Array; headers: string 
 
 /** PKCS#1 RSAPrivateKey wrapped as PKCS#8 PrivateKeyInfo: version 0, rsaEncryption with NULL parameters. */
 function pkcs1ToPkcs8(pkcs1: Uint8Array): Uint8Array {
-  const algorithm = encode(0x30, new Uint8Array([0x06, 0x09, ...OID.rsaEncryption.match(/../g)!.map((h) => parseInt(h, 16)), 0x05, 0x00]));
+  const algorithm = encode(
+    0x30,
+    new Uint8Array([0x06, 0x09, ...OID.rsaEncryption.match(/../g)!.map((h) => parseInt(h, 16)), 0x05, 0x00]),
+  );
   const parts = [new Uint8Array([0x02, 0x01, 0x00]), algorithm, encode(0x04, pkcs1)];
   const body = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  parts.reduce((at, p) => (body.set(p, at), at + p.length), 0);
+  let at = 0;
+  for (const p of parts) {
+    body.set(p, at);
+    at += p.length;
+  }
   return encode(0x30, body);
 }
 
 /** Decrypts an EncryptedPrivateKeyInfo encrypted with PBES2 (PBKDF2 + AES-CBC). */
 async function decryptPkcs8(bytes: Uint8Array, passphrase: string): Promise<Uint8Array> {
-  let salt: Uint8Array, iterations: number, hash: string | undefined, keyLength: number | undefined, iv: Uint8Array, data: Uint8Array;
+  let salt: Uint8Array,
+    iterations: number,
+    hash: string | undefined,
+    keyLength: number | undefined,
+    iv: Uint8Array,
+    data: Uint8Array;
   try {
     const [algorithm, encrypted] = children(der(bytes));
     const [oid, params] = children(algorithm!);
-    if (hex(oid!.body) !== OID.pbes2) throw new DocGenAuthError(`privateKey is encrypted with an older scheme than PBES2, which WebCrypto cannot decrypt: ${CONVERT}`);
+    if (hex(oid!.body) !== OID.pbes2)
+      throw new DocGenAuthError(
+        `privateKey is encrypted with an older scheme than PBES2, which WebCrypto cannot decrypt: ${CONVERT}`,
+      );
     const [kdf, scheme] = children(params!);
     const [kdfOid, kdfParams] = children(kdf!);
-    if (hex(kdfOid!.body) !== OID.pbkdf2) throw new DocGenAuthError(`privateKey's key derivation is not PBKDF2: ${CONVERT}`);
+    if (hex(kdfOid!.body) !== OID.pbkdf2)
+      throw new DocGenAuthError(`privateKey's key derivation is not PBKDF2: ${CONVERT}`);
     const fields = children(kdfParams!);
     salt = fields[0]!.body;
     iterations = fields[1]!.body.reduce((n, b) => n * 256 + b, 0);
@@ -122,7 +145,10 @@ async function decryptPkcs8(bytes: Uint8Array, passphrase: string): Promise<Uint
     hash ??= 'SHA-1';
     const [cipherOid, ivEl] = children(scheme!);
     keyLength ??= AES_CBC[hex(cipherOid!.body)];
-    if (!AES_CBC[hex(cipherOid!.body)] || hash === 'unknown') throw new DocGenAuthError(`privateKey is encrypted with a cipher or hash other than AES-CBC and SHA-1/2: ${CONVERT}`);
+    if (!AES_CBC[hex(cipherOid!.body)] || hash === 'unknown')
+      throw new DocGenAuthError(
+        `privateKey is encrypted with a cipher or hash other than AES-CBC and SHA-1/2: ${CONVERT}`,
+      );
     iv = ivEl!.body;
     data = encrypted!.body;
   } catch (error) {
@@ -131,7 +157,13 @@ async function decryptPkcs8(bytes: Uint8Array, passphrase: string): Promise<Uint
   }
   const { subtle } = crypto;
   const base = await subtle.importKey('raw', new TextEncoder().encode(passphrase), 'PBKDF2', false, ['deriveKey']);
-  const key = await subtle.deriveKey({ name: 'PBKDF2', salt: salt as BufferSource, iterations, hash }, base, { name: 'AES-CBC', length: keyLength! * 8 }, false, ['decrypt']);
+  const key = await subtle.deriveKey(
+    { name: 'PBKDF2', salt: salt as BufferSource, iterations, hash },
+    base,
+    { name: 'AES-CBC', length: keyLength! * 8 },
+    false,
+    ['decrypt'],
+  );
   try {
     return new Uint8Array(await subtle.decrypt({ name: 'AES-CBC', iv: iv as BufferSource }, key, data as BufferSource));
   } catch {
@@ -152,7 +184,10 @@ export async function signingKey(privateKey: string | CryptoKey, passphrase?: st
   else if (label === 'ENCRYPTED PRIVATE KEY') {
     if (!passphrase) throw new DocGenAuthError('privateKey is encrypted: pass its passphrase');
     pkcs8 = await decryptPkcs8(bytes, passphrase);
-  } else throw new DocGenAuthError(`privateKey: a ${label} block${headers ? ' with PEM encryption' : ''} cannot be read with WebCrypto: ${CONVERT}`);
+  } else
+    throw new DocGenAuthError(
+      `privateKey: a ${label} block${headers ? ' with PEM encryption' : ''} cannot be read with WebCrypto: ${CONVERT}`,
+    );
   try {
     return await crypto.subtle.importKey('pkcs8', pkcs8 as BufferSource, RS256, false, ['sign']);
   } catch {
@@ -160,11 +195,19 @@ export async function signingKey(privateKey: string | CryptoKey, passphrase?: st
   }
 }
 
-const b64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const b64url = (bytes: Uint8Array) =>
+  btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 const json64 = (value: object) => b64url(new TextEncoder().encode(JSON.stringify(value)));
 
 /** A compact JWS, RS256: header.claims.signature. */
-export async function signJwt(key: CryptoKey, header: Record<string, unknown>, claims: Record<string, unknown>): Promise<string> {
+export async function signJwt(
+  key: CryptoKey,
+  header: Record<string, unknown>,
+  claims: Record<string, unknown>,
+): Promise<string> {
   const input = `${json64({ alg: 'RS256', typ: 'JWT', ...header })}.${json64(claims)}`;
   const signature = await crypto.subtle.sign(RS256, key, new TextEncoder().encode(input));
   return `${input}.${b64url(new Uint8Array(signature))}`;

@@ -90,7 +90,12 @@ export function createPacer({ maxRate = Infinity, startRate = START_RATE }: Pace
           if (at >= 0) waiting.splice(at, 1);
           reject(reason);
         });
-        const entry = { go: () => (off(), resolve()) };
+        const entry = {
+          go: () => {
+            off();
+            resolve();
+          },
+        };
         waiting.push(entry);
         if (!timer) pump();
       }),

@@ -50,6 +50,7 @@ export function pagePromise<T>(fetchPage: FetchPage<T>, marker?: string): PagePr
   let first: Promise<Page<T>> | undefined;
   const load = () => (first ??= open(marker));
   return {
+    // biome-ignore lint/suspicious/noThenProperty: a page promise is a real thenable, by design.
     then: (onFulfilled, onRejected) => load().then(onFulfilled, onRejected),
     catch: (onRejected) => load().catch(onRejected),
     finally: (onFinally) => load().finally(onFinally),

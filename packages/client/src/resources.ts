@@ -50,7 +50,10 @@ export interface DocGenLiteClient extends DocGenResources {
      * row's `user_input` an `Input` (such as the type `box-docgen types --template ID` writes), so a
      * misspelt or missing field is a compile error.
      */
-    create<Input = UserInput>(body: BatchRequest<Input>, o?: CallOptions): ReturnType<DocGenResources['batches']['create']>;
+    create<Input = UserInput>(
+      body: BatchRequest<Input>,
+      o?: CallOptions,
+    ): ReturnType<DocGenResources['batches']['create']>;
     /** Polls the batch's job list (one call per page per round) until every job has finished. */
     wait: WaitFor<'listBatchJobs'>;
   };
@@ -96,14 +99,22 @@ export function createResources(options: DocGenClientOptions) {
     const url = base + path + (search && `?${search}`);
     // Undefined when there is no body.
     const json: string | undefined = JSON.stringify(body);
-    const out = { method, url, headers: headersOf(json && ep.body ? { 'content-type': ep.body.mediaType } : undefined, config.headers, o.headers) };
+    const out = {
+      method,
+      url,
+      headers: headersOf(
+        json && ep.body ? { 'content-type': ep.body.mediaType } : undefined,
+        config.headers,
+        o.headers,
+      ),
+    };
     const notReady = ep.success[0] !== 202 && ep.success.includes(202);
     for (let round = 0, started = Date.now(); ; round++) {
       const { response, data: received, redact } = await transport(out, json, o, 'text');
       // An error answer may echo the token (gateways echo request headers): redacted first.
       const answer = response.ok ? received : received && redact(received);
-      // JSON.parse's `any` is what the method's declared answer (from the spec) is read from.
-      let data;
+      // biome-ignore lint/suspicious/noExplicitAny: JSON.parse's any is what the method's declared answer (from the spec) is read from.
+      let data: any;
       try {
         data = answer ? JSON.parse(answer) : undefined;
       } catch (error) {
@@ -118,7 +129,11 @@ export function createResources(options: DocGenClientOptions) {
       if (waited + delayMs > (o.timeoutMs ?? config.timeoutMs ?? TIMEOUT_MS)) {
         // Box's 202 body says what it is still doing (for tags: extracting them).
         const why = typeof data?.message === 'string' ? `: ${data.message}` : '';
-        throw new DocGenTimeoutError(`${method} ${url}: still answering 202 after ${waited} ms${why}`, { method, url }, false);
+        throw new DocGenTimeoutError(
+          `${method} ${url}: still answering 202 after ${waited} ms${why}`,
+          { method, url },
+          false,
+        );
       }
       await sleep(delayMs, o.signal);
     }
@@ -142,13 +157,18 @@ export function createResources(options: DocGenClientOptions) {
       const prepare = (): [string, CallOptions] => {
         const o = callOptions(call);
         // Each id is encoded, so 'a/b' stays one segment.
-        const path = parts.reduce((url, part, i) => url + encodeURIComponent(pathId(ep.pathParams[i - 1]!, ids[i - 1])) + part);
+        const path = parts.reduce(
+          (url, part, i) => url + encodeURIComponent(pathId(ep.pathParams[i - 1]!, ids[i - 1])) + part,
+        );
         if (ep.query) fits(ep.query, query ?? {}, 'query');
         if (ep.body) fits(ep.body.schema, body, 'body');
         return [path, o];
       };
       if (ep.paged) {
-        return pagePromise((marker) => send(ep, ...prepare(), undefined, { ...query, marker }), query?.['marker'] as string | undefined);
+        return pagePromise(
+          (marker) => send(ep, ...prepare(), undefined, { ...query, marker }),
+          query?.['marker'] as string | undefined,
+        );
       }
       return new Promise((resolve) => resolve(send(ep, ...prepare(), body, query)));
     };
@@ -162,16 +182,23 @@ export function createResources(options: DocGenClientOptions) {
   // A batch is polled a full page at a time: the largest page the spec allows.
   const fullPage = { limit: endpoints.listBatchJobs.query.properties.limit.maximum };
   client.batches.wait = (batchId, w) =>
-    waitUntilFinished(`batch ${batchId}`, async (signal) => {
-      const jobs = [];
-      for await (const job of client.batches.listJobs(batchId, fullPage, { signal })) jobs.push(job);
-      return jobs;
-    }, w);
+    waitUntilFinished(
+      `batch ${batchId}`,
+      async (signal) => {
+        const jobs = [];
+        for await (const job of client.batches.listJobs(batchId, fullPage, { signal })) jobs.push(job);
+        return jobs;
+      },
+      w,
+    );
   client.jobs.wait = async (jobId, w) => {
-    const [job] = await waitUntilFinished(`job ${jobId}`, async (signal) => [await client.jobs.get(jobId, { signal })], w);
+    const [job] = await waitUntilFinished(
+      `job ${jobId}`,
+      async (signal) => [await client.jobs.get(jobId, { signal })],
+      w,
+    );
     return job!;
   };
 
   return { client, transport, base, config };
 }
-

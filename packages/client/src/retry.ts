@@ -28,7 +28,8 @@ export const idempotent = (method: string) => method !== 'POST' && method !== 'P
  * A POST is retried on 429 only: Box refused it before acting. Any other status
  * may come after the documents were generated, so repeating could duplicate them.
  */
-export const retryableStatus = (method: string, status: number) => (idempotent(method) ? RETRY_STATUSES.has(status) : status === 429);
+export const retryableStatus = (method: string, status: number) =>
+  idempotent(method) ? RETRY_STATUSES.has(status) : status === 429;
 
 /** What an attempt leads to, given how it ended. */
 export interface AttemptEnd {
@@ -48,7 +49,14 @@ export interface AttemptEnd {
  * The decision after each attempt: hand the answer back (whatever its status: the caller turns
  * a non-2xx into an error), retry, refresh the token and repeat once (on a 401), or fail.
  */
-export function afterAttempt({ method, status, unsent, retries, maxRetries, canRefresh }: AttemptEnd): 'answer' | 'retry' | 'refresh' | 'fail' {
+export function afterAttempt({
+  method,
+  status,
+  unsent,
+  retries,
+  maxRetries,
+  canRefresh,
+}: AttemptEnd): 'answer' | 'retry' | 'refresh' | 'fail' {
   if (status === 401 && canRefresh) return 'refresh';
   const again = status === undefined ? idempotent(method) || unsent : retryableStatus(method, status);
   if (again && retries < maxRetries) return 'retry';

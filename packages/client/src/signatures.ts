@@ -12,6 +12,7 @@ type Table = typeof endpoints;
 type Op<O extends OperationId> = operations[O];
 /** False for a part the operation does not have (openapi-typescript writes `?: never`). */
 type Has<T> = [NonNullable<T>] extends [never] ? false : true;
+// biome-ignore lint/suspicious/noConfusingVoidType: an answer without content (204) is void to the caller.
 type Content<T> = T extends { content: infer C } ? C[keyof C] : void;
 type At<T, K> = K extends keyof T ? T[K] : never;
 
@@ -22,18 +23,20 @@ export type Answer<O extends OperationId> = Content<At<Op<O>['responses'], Table
 export type Item<O extends OperationId> = Answer<O> extends { entries?: (infer T)[] } ? T : never;
 
 /** The request body argument: required or optional as the spec says, absent when there is none. */
-type BodyArg<O extends OperationId> = Has<Op<O>['requestBody']> extends false
-  ? []
-  : undefined extends Op<O>['requestBody']
-    ? [body?: Content<NonNullable<Op<O>['requestBody']>>]
-    : [body: Content<Op<O>['requestBody']>];
+type BodyArg<O extends OperationId> =
+  Has<Op<O>['requestBody']> extends false
+    ? []
+    : undefined extends Op<O>['requestBody']
+      ? [body?: Content<NonNullable<Op<O>['requestBody']>>]
+      : [body: Content<Op<O>['requestBody']>];
 
 /** The query argument: optional unless one of its parameters is required. */
-type QueryArg<O extends OperationId> = Has<Op<O>['parameters']['query']> extends false
-  ? []
-  : undefined extends Op<O>['parameters']['query']
-    ? [query?: NonNullable<Op<O>['parameters']['query']>]
-    : [query: Op<O>['parameters']['query']];
+type QueryArg<O extends OperationId> =
+  Has<Op<O>['parameters']['query']> extends false
+    ? []
+    : undefined extends Op<O>['parameters']['query']
+      ? [query?: NonNullable<Op<O>['parameters']['query']>]
+      : [query: Op<O>['parameters']['query']];
 
 /** A method of the table: path ids, then the body, the query and the call's options. */
 export type Method<O extends OperationId> = (
@@ -64,4 +67,8 @@ export type UserInput = BatchRow extends { user_input: infer U } ? U : never;
  * The batch request with every row's `user_input` of type `Input`: `docgen.batches.create<Input>()`
  * (`box-docgen types --template ID` writes an Input from a template's tags).
  */
-export type BatchRequest<Input = UserInput> = Swap<BatchBody, 'document_generation_data', Swap<BatchRow, 'user_input', Input>[]>;
+export type BatchRequest<Input = UserInput> = Swap<
+  BatchBody,
+  'document_generation_data',
+  Swap<BatchRow, 'user_input', Input>[]
+>;

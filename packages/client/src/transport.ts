@@ -46,11 +46,16 @@ export interface TransportConfig {
 // Failures that happen before a byte leaves the machine: safe to repeat even a POST.
 // Node's codes (ECONNREFUSED, ENOTFOUND, EAI_AGAIN, EHOSTUNREACH, ENETUNREACH), undici's
 // connect timeout, Bun's ConnectionRefused, Deno's "connection refused" and "dns error".
-const NEVER_SENT = /E(CONNREFUSED|NOTFOUND|AI_AGAIN|HOSTUNREACH|NETUNREACH)|UND_ERR_CONNECT_TIMEOUT|connection ?refused|dns error/i;
+const NEVER_SENT =
+  /E(CONNREFUSED|NOTFOUND|AI_AGAIN|HOSTUNREACH|NETUNREACH)|UND_ERR_CONNECT_TIMEOUT|connection ?refused|dns error/i;
 
 /** Looks through the error and up to four of its causes. */
+// biome-ignore lint/suspicious/noExplicitAny: what fetch implementations throw is untyped; any field may be missing.
 const neverSent = (e: any, depth = 0): boolean =>
-  !!e && typeof e === 'object' && depth < 5 && (NEVER_SENT.test(`${e.code} ${e.message}`) || neverSent(e.cause, depth + 1));
+  !!e &&
+  typeof e === 'object' &&
+  depth < 5 &&
+  (NEVER_SENT.test(`${e.code} ${e.message}`) || neverSent(e.cause, depth + 1));
 
 /**
  * What one exchange sends besides its body (a Request will do); the client's auth and version
@@ -82,7 +87,8 @@ export function createTransport(config: TransportConfig) {
   let refreshedFrom: string | undefined;
   const sent: string[] = [];
   // Only a token function is asked; a string token was checked when the client was made.
-  const ask = async (forceRefresh: boolean) => checkToken(await (token as Exclude<TokenSource, string>)({ forceRefresh }));
+  const ask = async (forceRefresh: boolean) =>
+    checkToken(await (token as Exclude<TokenSource, string>)({ forceRefresh }));
 
   /** A logger that throws never changes the outcome of a request. */
   const log = (level: keyof Logger, line: string, data: Record<string, unknown>) => {
@@ -101,7 +107,12 @@ export function createTransport(config: TransportConfig) {
    * the request and the body read (as `read` says) all run inside each attempt's deadline and the
    * caller's signal, so a token function or a body that stalls cannot hang the call.
    */
-  const exchange = async <R extends 'text' | 'arrayBuffer' | 'stream'>({ method, url, headers: given, redirect, unversioned }: Outgoing, body: BodyInit | null | undefined, call: CallOptions, read: R) => {
+  const exchange = async <R extends 'text' | 'arrayBuffer' | 'stream'>(
+    { method, url, headers: given, redirect, unversioned }: Outgoing,
+    body: BodyInit | null | undefined,
+    call: CallOptions,
+    read: R,
+  ) => {
     const { signal } = call;
     const maxRetries = call.maxRetries ?? config.maxRetries ?? MAX_RETRIES;
     const timeoutMs = call.timeoutMs ?? config.timeoutMs ?? TIMEOUT_MS;
@@ -127,14 +138,19 @@ export function createTransport(config: TransportConfig) {
           if (sent.length > REMEMBERED_TOKENS) sent.shift();
         }
         // A plain object, cheaper for fetch to read than Headers; ours win over the caller's.
-        const headers = { ...Object.fromEntries(given), authorization: `Bearer ${bearer}`, ...(!unversioned && { 'box-version': BOX_VERSION }) };
+        const headers = {
+          ...Object.fromEntries(given),
+          authorization: `Bearer ${bearer}`,
+          ...(!unversioned && { 'box-version': BOX_VERSION }),
+        };
         const init: RequestInit = { method, headers, body, signal: guard.signal, redirect };
         sending = true;
         // Bound late, so a fetch replaced after creation (test tools do this) is used. The
         // default fetch gets url and init: a Request with a body would be piped through a copy.
         response = await guard.race(config.fetch ? config.fetch(guard.keep(new Request(url, init))) : fetch(url, init));
         // 204, 205 and 304 answers have no body.
-        if (response.body && read !== 'stream') data = await guard.race(response[read as 'text']() as Promise<NonNullable<typeof data>>);
+        if (response.body && read !== 'stream')
+          data = await guard.race(response[read as 'text']() as Promise<NonNullable<typeof data>>);
       } catch (error) {
         signal?.throwIfAborted();
         // The token function failed, or its token cannot be sent: its own error, not retried.
@@ -148,7 +164,14 @@ export function createTransport(config: TransportConfig) {
       const timedOut = guard.signal.aborted;
       // Nothing left the machine: the token never came, or the connection was refused.
       const unsent = !sending || (!response && !timedOut && neverSent(failure));
-      const next = afterAttempt({ method, status: response?.status, unsent, retries, maxRetries, canRefresh: refreshable && !refreshed });
+      const next = afterAttempt({
+        method,
+        status: response?.status,
+        unsent,
+        retries,
+        maxRetries,
+        canRefresh: refreshable && !refreshed,
+      });
       const status = response?.status;
       // A 429's wait is also how long the pacer holds every request back.
       const delayMs = next === 'retry' || status === 429 ? retryDelayMs(retries, response?.headers, config.retry) : 0;
@@ -158,7 +181,12 @@ export function createTransport(config: TransportConfig) {
       if (config.logger) {
         /** One debug line per attempt, and a warning when a retry follows. Never a header. */
         const error = timedOut ? 'timeout' : 'connection';
-        const data: Record<string, unknown> = { method, path, ...(response ? { status } : { error }), attempt: retries + 1 };
+        const data: Record<string, unknown> = {
+          method,
+          path,
+          ...(response ? { status } : { error }),
+          attempt: retries + 1,
+        };
         if (next === 'retry') data.delayMs = delayMs;
         const line = `${method} ${path} → ${status ?? (timedOut ? 'timeout' : 'connection error')} (attempt ${retries + 1}, ${Date.now() - started} ms)`;
         log('debug', line, data);
@@ -181,7 +209,11 @@ export function createTransport(config: TransportConfig) {
         }
       } else {
         const outcomeUnknown = !idempotent(method) && !unsent;
-        const why = !sending ? `timed out after ${timeoutMs} ms waiting for the token function` : timedOut ? `timed out after ${timeoutMs} ms` : 'connection failed';
+        const why = !sending
+          ? `timed out after ${timeoutMs} ms waiting for the token function`
+          : timedOut
+            ? `timed out after ${timeoutMs} ms`
+            : 'connection failed';
         throw new (timedOut ? DocGenTimeoutError : DocGenConnectionError)(
           `${method} ${path} ${why}${outcomeUnknown ? `; ${OUTCOME_UNKNOWN}` : retries ? ` (after ${retries + 1} attempts)` : ''}`,
           { method, url },

@@ -40,11 +40,20 @@ const CALL_OPTIONS: Rule = {
 const DELAY: Rule = { ...DURATION, minimum: 0 };
 const CLIENT_OPTIONS: Rule = {
   type: 'object',
-  properties: { ...CALL_OPTIONS.properties, baseUrl: { type: 'string' }, retry: { type: 'object', properties: { baseDelayMs: DELAY, maxDelayMs: DELAY, maxRetryAfterMs: DELAY } } },
+  properties: {
+    ...CALL_OPTIONS.properties,
+    baseUrl: { type: 'string' },
+    retry: { type: 'object', properties: { baseDelayMs: DELAY, maxDelayMs: DELAY, maxRetryAfterMs: DELAY } },
+  },
 };
 const WAIT_OPTIONS: Rule = {
   type: 'object',
-  properties: { timeoutMs: DURATION, intervalMs: DURATION, expectedJobs: { type: 'integer', minimum: 1 }, onProgress: { type: 'function' } },
+  properties: {
+    timeoutMs: DURATION,
+    intervalMs: DURATION,
+    expectedJobs: { type: 'integer', minimum: 1 },
+    onProgress: { type: 'function' },
+  },
 };
 
 /**
@@ -61,7 +70,10 @@ export function headerValues(field: string, headers: Record<string, string>): vo
 }
 
 /** A token, as a header can carry it. */
-export const token = (value: unknown) => (headerValues('token', { authorization: text('token', value) }), value as string);
+export const token = (value: unknown) => {
+  headerValues('token', { authorization: text('token', value) });
+  return value as string;
+};
 
 export function callOptions<O extends CallOptions>(o: O | undefined): O | CallOptions {
   if (o === undefined) return {};

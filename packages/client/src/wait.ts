@@ -9,7 +9,11 @@ import { waitOptions } from './validate.js';
  * still running. Which statuses are final is ours to say; that each is a status of the spec is
  * checked by `satisfies` (and by `npm run check:drift`).
  */
-export const FINISHED_STATUSES = ['completed', 'failed', 'completed_with_error'] as const satisfies readonly DocGenJobStatus[];
+export const FINISHED_STATUSES = [
+  'completed',
+  'failed',
+  'completed_with_error',
+] as const satisfies readonly DocGenJobStatus[];
 
 const INTERVAL_MS = 1_000;
 const FACTOR = 1.5;
@@ -51,7 +55,8 @@ export interface WaitOptions {
 }
 
 export function progressOf(jobs: readonly { status?: string }[], expected = 0): WaitProgress {
-  const count = (...statuses: readonly DocGenJobStatus[]) => jobs.filter((job) => statuses.includes(job.status as DocGenJobStatus)).length;
+  const count = (...statuses: readonly DocGenJobStatus[]) =>
+    jobs.filter((job) => statuses.includes(job.status as DocGenJobStatus)).length;
   const finished = count(...FINISHED_STATUSES);
   const completed = count('completed');
   const failed = count('failed');
@@ -91,7 +96,10 @@ export async function waitUntilFinished<Job extends { status?: string }>(
     signal?.throwIfAborted();
     if (polling.aborted) {
       const { finished, total } = progressOf(seen, expectedJobs);
-      throw new DocGenWaitTimeoutError(`${what} did not finish within ${timeoutMs} ms: ${finished} of ${total} jobs finished${seen.length < total ? ` (${seen.length} listed)` : ''}`, seen);
+      throw new DocGenWaitTimeoutError(
+        `${what} did not finish within ${timeoutMs} ms: ${finished} of ${total} jobs finished${seen.length < total ? ` (${seen.length} listed)` : ''}`,
+        seen,
+      );
     }
     throw error;
   } finally {

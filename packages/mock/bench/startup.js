@@ -74,10 +74,14 @@ const results = [];
 for (let i = 1; i <= runs; i++) {
   const r = await once();
   results.push(r);
-  console.log(`${String(i).padStart(3)}  ${ms(r.import)} ${ms(r.start)}  ${ms(r.firstAnswer)}       ${ms(r.total)}       ${ms(r.process)}`);
+  console.log(
+    `${String(i).padStart(3)}  ${ms(r.import)} ${ms(r.start)}  ${ms(r.firstAnswer)}       ${ms(r.total)}       ${ms(r.process)}`,
+  );
 }
 const m = (key) => median(results.map((r) => r[key]));
-console.log(`med  ${ms(m('import'))} ${ms(m('start'))}  ${ms(m('firstAnswer'))}       ${ms(m('total'))}       ${ms(m('process'))}`);
+console.log(
+  `med  ${ms(m('import'))} ${ms(m('start'))}  ${ms(m('firstAnswer'))}       ${ms(m('total'))}       ${ms(m('process'))}`,
+);
 console.log(
   `\nready (import + start + first answer): median ${Math.round(m('total'))} ms, worst ${Math.round(Math.max(...results.map((r) => r.total)))} ms` +
     ` — ${m('total') < 2000 ? 'under' : 'OVER'} the 2 s budget`,

@@ -79,7 +79,9 @@ export async function startChildMockServer(options: MockServerOptions): Promise<
   const started = await new Promise<{ url: string; port: number }>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`startMockServer: the child process did not start within ${START_TIMEOUT_MS} ms${stderrTail()}`));
+      reject(
+        new Error(`startMockServer: the child process did not start within ${START_TIMEOUT_MS} ms${stderrTail()}`),
+      );
     }, START_TIMEOUT_MS);
     const stderrTail = () => (stderr.trim() ? `: ${stderr.trim()}` : '');
     child.on('message', (message: ChildMessage) => {
@@ -97,7 +99,11 @@ export async function startChildMockServer(options: MockServerOptions): Promise<
     });
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      reject(new Error(`startMockServer: the child process exited (${signal ?? `code ${code}`}) before it was ready${stderrTail()}`));
+      reject(
+        new Error(
+          `startMockServer: the child process exited (${signal ?? `code ${code}`}) before it was ready${stderrTail()}`,
+        ),
+      );
     });
   });
   ready = true;
@@ -121,9 +127,13 @@ export async function startChildMockServer(options: MockServerOptions): Promise<
     port: started.port,
     ...(child.pid !== undefined && { pid: child.pid }),
     requests: async (filter = {}) =>
-      filter.session === undefined ? remote.requests() : connectMockServer(started.url, { session: filter.session }).requests(),
+      filter.session === undefined
+        ? remote.requests()
+        : connectMockServer(started.url, { session: filter.session }).requests(),
     reset: async (filter = {}) =>
-      filter.session === undefined ? remote.reset() : connectMockServer(started.url, { session: filter.session }).reset(),
+      filter.session === undefined
+        ? remote.reset()
+        : connectMockServer(started.url, { session: filter.session }).reset(),
     state: {
       get: async (filter = {}) => connectMockServer(started.url, filter).state.get(),
       load: async (preload, filter = {}) => connectMockServer(started.url, filter).state.load(preload),

@@ -113,7 +113,8 @@ function parse(argv: string[]): Parsed {
 
 function portOf(text: string | undefined): number {
   if (text === undefined) return 4010;
-  if (!/^\d+$/.test(text) || Number(text) > 65535) throw new UsageError(`--port must be a number from 0 to 65535, got ${text}`);
+  if (!/^\d+$/.test(text) || Number(text) > 65535)
+    throw new UsageError(`--port must be a number from 0 to 65535, got ${text}`);
   return Number(text);
 }
 
@@ -183,7 +184,10 @@ async function main(argv: string[]): Promise<number> {
         ...(values.polls !== undefined && { polls: wholeNumber('--polls', values.polls) }),
         ...(values['first-id'] !== undefined && { firstId: wholeNumber('--first-id', values['first-id']) }),
       };
-      if (values.static && Object.keys(state).length > 0) throw new UsageError('--token, --expired-token, --polls and --first-id are for the stateful mode, not --static');
+      if (values.static && Object.keys(state).length > 0)
+        throw new UsageError(
+          '--token, --expired-token, --polls and --first-id are for the stateful mode, not --static',
+        );
       server = await startMockServer({
         ...common,
         ...(values.static ? { mode: 'static' as const } : { state }),
@@ -200,16 +204,30 @@ async function main(argv: string[]): Promise<number> {
       await tell({ type: 'box-docgen-mock:ready', url: server.url, port: server.port });
       out(`box-docgen-mock: Box Doc Gen API mock listening on ${server.url}`);
       if (!quiet) {
-        out(`  mode: ${values.static ? 'static' : 'stateful'}; scenario: ${values.scenario ?? 'none'}; journal: GET ${server.url}/__box-docgen-mock__/requests; Ctrl-C stops`);
+        out(
+          `  mode: ${values.static ? 'static' : 'stateful'}; scenario: ${values.scenario ?? 'none'}; journal: GET ${server.url}/__box-docgen-mock__/requests; Ctrl-C stops`,
+        );
       }
       break;
     }
     case 'proxy': {
       const [upstream, ...extra] = positionals;
-      if (upstream === undefined) throw new UsageError('proxy needs the upstream base URL, e.g. box-docgen-mock proxy https://api.box.com/2.0');
+      if (upstream === undefined)
+        throw new UsageError('proxy needs the upstream base URL, e.g. box-docgen-mock proxy https://api.box.com/2.0');
       if (extra.length > 0) throw new UsageError(`proxy takes one upstream URL, got ${positionals.join(' ')}`);
-      if (values.scenario !== undefined || values.dynamic || values.seed !== undefined || values.static || values.token || values['expired-token'] || values.polls !== undefined || values['first-id'] !== undefined) {
-        throw new UsageError('--scenario, --dynamic, --seed, --static, --token, --expired-token, --polls and --first-id are for serve, not proxy');
+      if (
+        values.scenario !== undefined ||
+        values.dynamic ||
+        values.seed !== undefined ||
+        values.static ||
+        values.token ||
+        values['expired-token'] ||
+        values.polls !== undefined ||
+        values['first-id'] !== undefined
+      ) {
+        throw new UsageError(
+          '--scenario, --dynamic, --seed, --static, --token, --expired-token, --polls and --first-id are for serve, not proxy',
+        );
       }
       let requests = 0;
       let violations = 0;
@@ -225,7 +243,8 @@ async function main(argv: string[]): Promise<number> {
           out(`✗ ${formatViolation(violation)}`);
         },
       });
-      summary = () => `box-docgen-mock: ${violations} contract violation${violations === 1 ? '' : 's'} in ${requests} request${requests === 1 ? '' : 's'}`;
+      summary = () =>
+        `box-docgen-mock: ${violations} contract violation${violations === 1 ? '' : 's'} in ${requests} request${requests === 1 ? '' : 's'}`;
       await tell({ type: 'box-docgen-mock:ready', url: server.url, port: server.port });
       out(`box-docgen-mock: validation proxy for ${upstream} listening on ${server.url}`);
       break;

@@ -31,7 +31,11 @@ function hostnameOf(authority: string): string | undefined {
   }
 }
 
-const bare = (address: string) => address.replace(/^\[|\]$/g, '').replace(/^::ffff:/i, '').toLowerCase();
+const bare = (address: string) =>
+  address
+    .replace(/^\[|\]$/g, '')
+    .replace(/^::ffff:/i, '')
+    .toLowerCase();
 
 function isOwnHost(host: string, req: IncomingMessage, listenHost: string): boolean {
   const name = hostnameOf(host);
@@ -59,6 +63,7 @@ export function controlRefusal(req: IncomingMessage, listenHost: string): string
   if (host !== undefined && !isOwnHost(host, req, listenHost)) return `the Host ${host} is not this machine`;
   if (origin !== undefined && !isOwnOrigin(origin, host)) return `the Origin ${origin} is not a page on this machine`;
   // A <script> or <img> of another site sends a GET without Origin; the browser still labels it.
-  if (origin === undefined && req.headers['sec-fetch-site'] === 'cross-site') return 'the browser says it comes from another site';
+  if (origin === undefined && req.headers['sec-fetch-site'] === 'cross-site')
+    return 'the browser says it comes from another site';
   return undefined;
 }

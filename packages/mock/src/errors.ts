@@ -78,7 +78,8 @@ interface RawViolation {
 
 function toViolation(raw: RawViolation, fallbackSide: Violation['side']): Violation {
   const location = Array.isArray(raw.location) ? raw.location.map(String) : [];
-  const side = location[0] === 'request' || location[0] === 'response' ? (location[0] as Violation['side']) : fallbackSide;
+  const side =
+    location[0] === 'request' || location[0] === 'response' ? (location[0] as Violation['side']) : fallbackSide;
   const rest = location[0] === side ? location.slice(1) : location;
   return {
     side,
@@ -162,7 +163,8 @@ export function requestViolationError(method: string, path: string, violations: 
     reason: v.code === 'required' ? 'missing_parameter' : 'invalid_parameter',
     name: security && (v.code === 401 || v.code === '401') ? 'authorization' : violationField(v),
     location: security && (v.code === 401 || v.code === '401') ? 'header' : violationPlace(v),
-    message: v.code === 401 || v.code === '401' ? `${v.message}: send the header Authorization: Bearer <token>` : v.message,
+    message:
+      v.code === 401 || v.code === '401' ? `${v.message}: send the header Authorization: Bearer <token>` : v.message,
   }));
   const list = errors.map((e) => `${e.location} ${e.name}: ${e.message}`).join('; ');
   return clientError(

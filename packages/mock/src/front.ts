@@ -14,7 +14,15 @@
  * Control endpoints live under /__box-docgen-mock__/ (ready, requests, reset, scenarios); only
  * callers on this machine reach them (control-access.ts).
  */
-import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import {
+  Agent,
+  createServer,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 import {
@@ -252,7 +260,14 @@ export async function startFront(options: FrontOptions): Promise<Front> {
       raw = await readBody(req);
     } catch (error) {
       if (error instanceof BodyTooLarge) {
-        return send(req, res, jsonAnswer(400, clientError(400, `${method} ${url.pathname}: the request body is larger than ${MAX_BODY_BYTES} bytes`)));
+        return send(
+          req,
+          res,
+          jsonAnswer(
+            400,
+            clientError(400, `${method} ${url.pathname}: the request body is larger than ${MAX_BODY_BYTES} bytes`),
+          ),
+        );
       }
       res.destroy();
       return;
@@ -308,7 +323,9 @@ export async function startFront(options: FrontOptions): Promise<Front> {
             jsonAnswer(
               400,
               clientError(400, `${method} ${url.pathname}: the request body is not valid JSON (${messageOf(error)})`, {
-                contextInfo: { errors: [{ reason: 'invalid_parameter', name: 'body', location: 'body', message: violation.message }] },
+                contextInfo: {
+                  errors: [{ reason: 'invalid_parameter', name: 'body', location: 'body', message: violation.message }],
+                },
               }),
             ),
           );
@@ -323,7 +340,10 @@ export async function startFront(options: FrontOptions): Promise<Front> {
     let uses: ScenarioUse[] = [];
     if (mode === 'mock') {
       try {
-        uses = scenarioHeader !== undefined ? parseScenarios(scenarioHeader, registry, options.scenarioOptions) : options.scenario;
+        uses =
+          scenarioHeader !== undefined
+            ? parseScenarios(scenarioHeader, registry, options.scenarioOptions)
+            : options.scenario;
       } catch (error) {
         return finish(jsonAnswer(400, clientError(400, `${SCENARIO_HEADER}: ${messageOf(error)}`)));
       }
@@ -353,13 +373,17 @@ export async function startFront(options: FrontOptions): Promise<Front> {
       try {
         handlers = handlersFor(session, uses, entry.scenario);
       } catch (error) {
-        return finish(jsonAnswer(500, clientError(500, `scenario ${entry.scenario} could not start: ${messageOf(error)}`)));
+        return finish(
+          jsonAnswer(500, clientError(500, `scenario ${entry.scenario} could not start: ${messageOf(error)}`)),
+        );
       }
       for (let i = 0; i < handlers.length && action === undefined; i++) {
         try {
           action = handlers[i]!(request);
         } catch (error) {
-          return finish(jsonAnswer(500, clientError(500, `scenario ${uses[i]!.scenario.name} failed: ${messageOf(error)}`)));
+          return finish(
+            jsonAnswer(500, clientError(500, `scenario ${uses[i]!.scenario.name} failed: ${messageOf(error)}`)),
+          );
         }
       }
       if (action && 'drop' in action) return finish(undefined);
@@ -390,11 +414,13 @@ export async function startFront(options: FrontOptions): Promise<Front> {
       return finish(
         jsonAnswer(
           timedOut ? 504 : 502,
-          clientError(timedOut ? 504 : 502, `${method} ${url.pathname}: ${what} ${timedOut ? `did not answer within ${options.answerTimeoutMs} ms` : `failed: ${messageOf(error)}`}`),
+          clientError(
+            timedOut ? 504 : 502,
+            `${method} ${url.pathname}: ${what} ${timedOut ? `did not answer within ${options.answerTimeoutMs} ms` : `failed: ${messageOf(error)}`}`,
+          ),
         ),
       );
-    }
-    finally {
+    } finally {
       if (call !== undefined) states!.end(call);
     }
     const rewritten = rewrite(method, url.pathname, answer);
@@ -421,7 +447,10 @@ export async function startFront(options: FrontOptions): Promise<Front> {
     // Prism could not fetch the upstream. Its problem's title is node-fetch's message, which
     // holds the whole upstream URL (query included), so only the kind of failure is passed on.
     if (mode === 'proxy' && parsed?.type === FETCH_ERROR) {
-      const body = clientError(502, `${method} ${path}: the upstream ${upstreamHost} failed: ${upstreamFailure(parsed.title ?? '')}`);
+      const body = clientError(
+        502,
+        `${method} ${path}: the upstream ${upstreamHost} failed: ${upstreamFailure(parsed.title ?? '')}`,
+      );
       return { answer: jsonAnswer(502, body, keep), violations: [] };
     }
     const violations = violationsOf(headerText(answer.headers['sl-violations'] as string | undefined), problem);
@@ -443,7 +472,12 @@ export async function startFront(options: FrontOptions): Promise<Front> {
     return { answer, violations };
   }
 
-  function forward(method: string, target: string, headers: OutgoingHttpHeaders, body: Buffer | undefined): Promise<Answer> {
+  function forward(
+    method: string,
+    target: string,
+    headers: OutgoingHttpHeaders,
+    body: Buffer | undefined,
+  ): Promise<Answer> {
     return new Promise((resolve, reject) => {
       const req = httpRequest(
         { host: '127.0.0.1', port: prism.port, method, path: target, headers, agent: prismAgent },
@@ -483,7 +517,8 @@ export async function startFront(options: FrontOptions): Promise<Front> {
     const what = url.pathname.slice(CONTROL_PREFIX.length);
     const session = url.searchParams.get('session') ?? undefined;
     const noContent = { status: 204, headers: {}, body: Buffer.alloc(0) };
-    if (method === 'OPTIONS') return answer({ ...noContent, headers: { 'access-control-allow-methods': 'GET, POST, OPTIONS' } });
+    if (method === 'OPTIONS')
+      return answer({ ...noContent, headers: { 'access-control-allow-methods': 'GET, POST, OPTIONS' } });
     if (what === '/ready' && method === 'GET') return answer(jsonAnswer(200, { ready: true, mode }));
     if (what === '/requests' && method === 'GET') return answer(jsonAnswer(200, journal.list(session)));
     if (what === '/reset' && method === 'POST') {
@@ -507,10 +542,21 @@ export async function startFront(options: FrontOptions): Promise<Front> {
       }
     }
     if (what === '/scenarios' && method === 'GET') {
-      return answer(jsonAnswer(200, [...registry.values()].map(({ name, description, options: o }) => ({ name, description, options: o }))));
+      return answer(
+        jsonAnswer(
+          200,
+          [...registry.values()].map(({ name, description, options: o }) => ({ name, description, options: o })),
+        ),
+      );
     }
     return answer(
-      jsonAnswer(404, clientError(404, `${method} ${url.pathname}: no such control endpoint; there are GET ${CONTROL_PREFIX}/ready, GET ${CONTROL_PREFIX}/requests, POST ${CONTROL_PREFIX}/reset, GET and POST ${CONTROL_PREFIX}/state and GET ${CONTROL_PREFIX}/scenarios`)),
+      jsonAnswer(
+        404,
+        clientError(
+          404,
+          `${method} ${url.pathname}: no such control endpoint; there are GET ${CONTROL_PREFIX}/ready, GET ${CONTROL_PREFIX}/requests, POST ${CONTROL_PREFIX}/reset, GET and POST ${CONTROL_PREFIX}/state and GET ${CONTROL_PREFIX}/scenarios`,
+        ),
+      ),
     );
   }
 

@@ -23,6 +23,7 @@ import {
   scenarioRegistry,
   type AnyScenario,
   type ScenarioOptionsMap,
+  type ScenarioUse,
 } from './scenarios/index.js';
 
 export interface MockServerOptions {
@@ -136,7 +137,8 @@ function messageOf(error: unknown): string {
 
 function checkSeed(caller: string, seed: unknown): string | undefined {
   if (seed === undefined) return undefined;
-  if ((typeof seed === 'number' && Number.isInteger(seed)) || (typeof seed === 'string' && seed !== '')) return String(seed);
+  if ((typeof seed === 'number' && Number.isInteger(seed)) || (typeof seed === 'string' && seed !== ''))
+    return String(seed);
   throw new TypeError(`${caller}: options.seed must be an integer or a non-empty string, got ${String(seed)}`);
 }
 
@@ -149,11 +151,13 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     throw new TypeError(`${caller}: options.scenario must be a string such as 'jobs-progress'`);
   }
   const mode = options.mode ?? 'stateful';
-  if (mode !== 'stateful' && mode !== 'static') throw new TypeError(`${caller}: options.mode must be 'stateful' or 'static', got ${String(mode)}`);
-  if (options.state !== undefined && mode !== 'stateful') throw new TypeError(`${caller}: options.state is for the stateful mode`);
+  if (mode !== 'stateful' && mode !== 'static')
+    throw new TypeError(`${caller}: options.mode must be 'stateful' or 'static', got ${String(mode)}`);
+  if (options.state !== undefined && mode !== 'stateful')
+    throw new TypeError(`${caller}: options.state is for the stateful mode`);
   const registry = scenarioRegistry(options.scenarios);
   const scenarioOptions = options.scenarioOptions ?? {};
-  let scenario;
+  let scenario: ScenarioUse[];
   try {
     checkScenarioOptions(scenarioOptions, registry);
     scenario = parseScenarios(options.scenario ?? '', registry, scenarioOptions);
@@ -162,10 +166,13 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   }
 
   if (options.childProcess) {
-    if (options.scenarios?.length) throw new TypeError(`${caller}: options.scenarios cannot be passed to a child process`);
+    if (options.scenarios?.length)
+      throw new TypeError(`${caller}: options.scenarios cannot be passed to a child process`);
     if (options.onRequest) throw new TypeError(`${caller}: options.onRequest cannot be used with a child process`);
-    if (Object.keys(scenarioOptions).length > 0) throw new TypeError(`${caller}: with a child process, write scenario options inline (name:key=value)`);
-    if (options.state?.fail || options.state?.now) throw new TypeError(`${caller}: options.state.fail and .now cannot be passed to a child process`);
+    if (Object.keys(scenarioOptions).length > 0)
+      throw new TypeError(`${caller}: with a child process, write scenario options inline (name:key=value)`);
+    if (options.state?.fail || options.state?.now)
+      throw new TypeError(`${caller}: options.state.fail and .now cannot be passed to a child process`);
     return startChildMockServer({ ...options, ...(seed !== undefined && { seed }) });
   }
 
@@ -185,21 +192,26 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     caller,
   });
   const journal = new Journal();
-  return frontOn(caller, prism, {
-    mode: 'mock',
-    prism,
-    host: options.host ?? '127.0.0.1',
-    port: options.port ?? 0,
-    cors,
-    registry,
-    scenario,
-    scenarioOptions,
-    journal,
-    answerTimeoutMs: DEFAULT_ANSWER_TIMEOUT_MS,
-    ...(options.onRequest && { onRequest: options.onRequest }),
-    ...(states && { states }),
+  return frontOn(
     caller,
-  }, journal);
+    prism,
+    {
+      mode: 'mock',
+      prism,
+      host: options.host ?? '127.0.0.1',
+      port: options.port ?? 0,
+      cors,
+      registry,
+      scenario,
+      scenarioOptions,
+      journal,
+      answerTimeoutMs: DEFAULT_ANSWER_TIMEOUT_MS,
+      ...(options.onRequest && { onRequest: options.onRequest }),
+      ...(states && { states }),
+      caller,
+    },
+    journal,
+  );
 }
 
 async function frontOn(
@@ -214,7 +226,9 @@ async function frontOn(
     front = await startFront(frontOptions);
   } catch (error) {
     await prism.close().catch(() => undefined);
-    throw new Error(`${caller}: cannot listen on ${frontOptions.host}:${frontOptions.port}: ${messageOf(error)}`, { cause: error });
+    throw new Error(`${caller}: cannot listen on ${frontOptions.host}:${frontOptions.port}: ${messageOf(error)}`, {
+      cause: error,
+    });
   }
   let closing: Promise<void> | undefined;
   const close = () => (closing ??= Promise.allSettled([front.close(), prism.close()]).then(() => undefined));
@@ -226,7 +240,10 @@ async function frontOn(
   }
   const states = frontOptions.states;
   const stateOf = (filter: JournalFilter) => {
-    if (!states) throw new Error(`${caller}: mock.state is for the stateful mode; this server is ${frontOptions.mode === 'proxy' ? 'a proxy' : 'static'}`);
+    if (!states)
+      throw new Error(
+        `${caller}: mock.state is for the stateful mode; this server is ${frontOptions.mode === 'proxy' ? 'a proxy' : 'static'}`,
+      );
     return states.state(filter.session);
   };
   return {
@@ -302,7 +319,8 @@ function violationsOfEntry(entry: RecordedRequest): ContractViolation[] {
  */
 export async function startProxyServer(options: ProxyServerOptions): Promise<ProxyServer> {
   const caller = 'startProxyServer';
-  if (!options || options.upstream === undefined) throw new TypeError(`${caller}: options.upstream (the API's base URL) is required`);
+  if (!options || options.upstream === undefined)
+    throw new TypeError(`${caller}: options.upstream (the API's base URL) is required`);
   checkCommon(caller, options);
   let upstream: URL;
   try {
@@ -326,24 +344,29 @@ export async function startProxyServer(options: ProxyServerOptions): Promise<Pro
     caller,
   });
   const journal = new Journal();
-  const server = await frontOn(caller, prism, {
-    mode: 'proxy',
-    prism,
-    upstream,
-    host: options.host ?? '127.0.0.1',
-    port: options.port ?? 0,
-    cors,
-    registry: scenarioRegistry(),
-    scenario: [],
-    scenarioOptions: {},
-    journal,
-    answerTimeoutMs: options.answerTimeoutMs ?? 120_000,
-    onRequest: (entry) => {
-      options.onRequest?.(entry);
-      if (options.onViolation) for (const violation of violationsOfEntry(entry)) options.onViolation(violation);
-    },
+  const server = await frontOn(
     caller,
-  }, journal);
+    prism,
+    {
+      mode: 'proxy',
+      prism,
+      upstream,
+      host: options.host ?? '127.0.0.1',
+      port: options.port ?? 0,
+      cors,
+      registry: scenarioRegistry(),
+      scenario: [],
+      scenarioOptions: {},
+      journal,
+      answerTimeoutMs: options.answerTimeoutMs ?? 120_000,
+      onRequest: (entry) => {
+        options.onRequest?.(entry);
+        if (options.onViolation) for (const violation of violationsOfEntry(entry)) options.onViolation(violation);
+      },
+      caller,
+    },
+    journal,
+  );
   return {
     ...server,
     upstream: upstream.href,
@@ -353,10 +376,23 @@ export async function startProxyServer(options: ProxyServerOptions): Promise<Pro
 
 export { connectMockServer, type MockConnection, type MockConnectionOptions } from './remote.js';
 export { SCENARIO_HEADER, SESSION_HEADER, CONTROL_PREFIX } from './headers.js';
-export { BUILT_IN_SCENARIOS, defineScenario, parseScenarios, scenarioRegistry, ScenarioSpecError } from './scenarios/index.js';
+export {
+  BUILT_IN_SCENARIOS,
+  defineScenario,
+  parseScenarios,
+  scenarioRegistry,
+  ScenarioSpecError,
+} from './scenarios/index.js';
 export type {
-  AnyScenario, Scenario, ScenarioAnswer, ScenarioContext, ScenarioHandler, ScenarioOptionsMap, ScenarioOptionSpec,
-  ScenarioOptionValue, ScenarioRequest,
+  AnyScenario,
+  Scenario,
+  ScenarioAnswer,
+  ScenarioContext,
+  ScenarioHandler,
+  ScenarioOptionsMap,
+  ScenarioOptionSpec,
+  ScenarioOptionValue,
+  ScenarioRequest,
 } from './scenarios/index.js';
 export { clientError, describeViolation, type ClientErrorBody, type Violation } from './errors.js';
 export { mulberry32, seedFrom } from './random.js';
@@ -364,7 +400,16 @@ export type { OperationRequest, RecordedRequest, RequestBodyOf, RequestQueryOf }
 export type { OperationId } from './route.js';
 export { createDocGenState, OUTCOME_FIELD } from './state.js';
 export type {
-  DocGenState, DocGenStateOptions, JobOutcome, MockState, MockStatePreload, MockTemplate, ProgressSettings, RowInfo, StateAnswer, StateRequest,
+  DocGenState,
+  DocGenStateOptions,
+  JobOutcome,
+  MockState,
+  MockStatePreload,
+  MockTemplate,
+  ProgressSettings,
+  RowInfo,
+  StateAnswer,
+  StateRequest,
 } from './state.js';
 export type { MockLogLevel } from './log-levels.js';
 

@@ -33,7 +33,11 @@ export interface JournalRecord {
 }
 
 /** The JSON body an operation takes (null for one that takes none). */
-export type RequestBodyOf<K extends OperationId> = operations[K] extends { requestBody: { content: { 'application/json': infer B } } } ? B : null;
+export type RequestBodyOf<K extends OperationId> = operations[K] extends {
+  requestBody: { content: { 'application/json': infer B } };
+}
+  ? B
+  : null;
 /** The query parameters an operation takes, as text (a repeated one is an array). */
 export type RequestQueryOf<K extends OperationId> = operations[K]['parameters'] extends { query?: infer Q }
   ? { [P in keyof NonNullable<Q>]?: string | string[] }
@@ -51,14 +55,24 @@ export type OperationRequest<K extends OperationId> = Omit<JournalRecord, 'opera
  * One request the server received. Narrow on `operationId` to get the operation's types:
  * `if (r.operationId === 'createBatch') r.body.document_generation_data`.
  */
-export type RecordedRequest = { [K in OperationId]: OperationRequest<K> }[OperationId] | (Omit<JournalRecord, 'operationId'> & { operationId?: undefined });
+export type RecordedRequest =
+  | { [K in OperationId]: OperationRequest<K> }[OperationId]
+  | (Omit<JournalRecord, 'operationId'> & { operationId?: undefined });
 
 const REDACTED = new Set(['authorization', 'proxy-authorization', 'cookie']);
 /**
  * Fields that carry credentials, in a query (an OAuth token can be sent as ?access_token=) or in
  * the form body of a sign-in (POST /oauth2/token: the secret, the JWT assertion, the code).
  */
-const SECRET_QUERY = new Set(['access_token', 'refresh_token', 'client_secret', 'assertion', 'code', 'subject_token', 'actor_token']);
+const SECRET_QUERY = new Set([
+  'access_token',
+  'refresh_token',
+  'client_secret',
+  'assertion',
+  'code',
+  'subject_token',
+  'actor_token',
+]);
 
 /** Keeps the scheme ('Bearer') so a test can still see that a bearer token was sent. */
 export function redactHeader(name: string, value: string): string {
@@ -87,7 +101,9 @@ export function redactText(text: string): string {
 export function redactBody(body: unknown): unknown {
   if (typeof body === 'string') return body.replace(QUERY_SECRET, '$1=[REDACTED]');
   if (!body || typeof body !== 'object' || Array.isArray(body)) return body;
-  return Object.fromEntries(Object.entries(body).map(([name, value]) => [name, SECRET_QUERY.has(name.toLowerCase()) ? '[REDACTED]' : value]));
+  return Object.fromEntries(
+    Object.entries(body).map(([name, value]) => [name, SECRET_QUERY.has(name.toLowerCase()) ? '[REDACTED]' : value]),
+  );
 }
 
 export class Journal {

@@ -12,7 +12,11 @@ import type { OperationId } from './route.js';
 import type { OperationRequest, RecordedRequest } from './journal.js';
 
 /** Any part of a value, for subset matching. */
-export type DeepPartial<T> = T extends readonly (infer I)[] ? readonly DeepPartial<I>[] : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
+export type DeepPartial<T> = T extends readonly (infer I)[]
+  ? readonly DeepPartial<I>[]
+  : T extends object
+    ? { [K in keyof T]?: DeepPartial<T[K]> }
+    : T;
 
 export interface HasJournal {
   requests(): Promise<RecordedRequest[]>;
@@ -24,17 +28,25 @@ interface MatcherContext {
 }
 
 const isAsymmetric = (value: unknown): value is { asymmetricMatch(other: unknown): boolean } =>
-  !!value && typeof value === 'object' && typeof (value as { asymmetricMatch?: unknown }).asymmetricMatch === 'function';
+  !!value &&
+  typeof value === 'object' &&
+  typeof (value as { asymmetricMatch?: unknown }).asymmetricMatch === 'function';
 
 /** Whether `actual` holds everything `expected` says. */
 export function fitsSubset(actual: unknown, expected: unknown): boolean {
   if (isAsymmetric(expected)) return expected.asymmetricMatch(actual);
   if (Array.isArray(expected)) {
-    return Array.isArray(actual) && actual.length === expected.length && expected.every((item, i) => fitsSubset(actual[i], item));
+    return (
+      Array.isArray(actual) &&
+      actual.length === expected.length &&
+      expected.every((item, i) => fitsSubset(actual[i], item))
+    );
   }
   if (expected && typeof expected === 'object') {
     if (!actual || typeof actual !== 'object') return false;
-    return Object.entries(expected).every(([key, value]) => fitsSubset((actual as Record<string, unknown>)[key], value));
+    return Object.entries(expected).every(([key, value]) =>
+      fitsSubset((actual as Record<string, unknown>)[key], value),
+    );
   }
   return Object.is(actual, expected);
 }
@@ -50,7 +62,9 @@ const line = (_utils: MatcherContext['utils'], entry: RecordedRequest) => {
 export const mockMatchers = {
   async toHaveReceived(this: MatcherContext, received: HasJournal, operationId: OperationId, subset: object = {}) {
     if (!received || typeof received.requests !== 'function') {
-      throw new TypeError('toHaveReceived: expect() a mock server, a vitest handle or a connection (something with requests())');
+      throw new TypeError(
+        'toHaveReceived: expect() a mock server, a vitest handle or a connection (something with requests())',
+      );
     }
     const all = await received.requests();
     const ofOperation = all.filter((entry) => entry.operationId === operationId);
@@ -60,7 +74,10 @@ export const mockMatchers = {
       pass,
       message: () =>
         pass
-          ? `expected no ${wanted.slice(2)}, but received one:\n${ofOperation.filter((entry) => fitsSubset(entry, subset)).map((entry) => line(this.utils, entry)).join('\n')}`
+          ? `expected no ${wanted.slice(2)}, but received one:\n${ofOperation
+              .filter((entry) => fitsSubset(entry, subset))
+              .map((entry) => line(this.utils, entry))
+              .join('\n')}`
           : ofOperation.length === 0
             ? `expected ${wanted}, but received no ${operationId} request; received${all.length ? `:\n${all.map((entry) => `  #${entry.seq} ${entry.operationId ?? '(not in the spec)'} ${entry.method} ${entry.path}`).join('\n')}` : ' nothing'}`
             : `expected ${wanted}, but none of the ${ofOperation.length} ${operationId} request(s) fits:\n${ofOperation.map((entry) => line(this.utils, entry)).join('\n')}`,

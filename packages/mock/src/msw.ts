@@ -55,7 +55,9 @@ export function docgenHandlers(options: DocGenHandlersOptions = {}): DocGenHandl
     try {
       body = text ? JSON.parse(text) : undefined;
     } catch {
-      return HttpResponse.json(clientError(400, `${request.method} ${path}: the request body is not valid JSON`), { status: 400 });
+      return HttpResponse.json(clientError(400, `${request.method} ${path}: the request body is not valid JSON`), {
+        status: 400,
+      });
     }
     const headers = Object.fromEntries([...request.headers].map(([name, value]) => [name.toLowerCase(), value]));
     const answer = state.handle({ method: request.method, path, query: queryOf(url.searchParams), headers, body });

@@ -71,7 +71,11 @@ export async function startPrism(options: PrismOptions): Promise<PrismInstance> 
     checkSecurity: true,
     errors: options.errors,
     upstreamProxy: undefined,
-    mock: { dynamic: options.dynamic, ignoreExamples: false, ...(options.seed !== undefined && { seed: options.seed }) },
+    mock: {
+      dynamic: options.dynamic,
+      ignoreExamples: false,
+      ...(options.seed !== undefined && { seed: options.seed }),
+    },
   };
   const config: IHttpConfig = options.upstream
     ? { ...shared, isProxy: true, upstream: options.upstream }
@@ -82,7 +86,10 @@ export async function startPrism(options: PrismOptions): Promise<PrismInstance> 
   const server = createServer(operations, {
     cors: options.cors,
     config,
-    components: { logger: createPrismLogger(options.logLevel), ...(options.answer && { forward: stateForward(options.answer) as never }) },
+    components: {
+      logger: createPrismLogger(options.logLevel),
+      ...(options.answer && { forward: stateForward(options.answer) as never }),
+    },
   });
 
   let address: string;
@@ -112,7 +119,8 @@ export async function startPrism(options: PrismOptions): Promise<PrismInstance> 
 
 const DIAGNOSTIC_ERROR = 0; // @stoplight/types DiagnosticSeverity.Error
 /** Prism's own signal to answer from the spec instead of the upstream. */
-const fromExamples = () => ProblemJsonError.fromTemplate({ type: 'UPSTREAM_NOT_IMPLEMENTED', title: 'answered from the examples', status: 501 });
+const fromExamples = () =>
+  ProblemJsonError.fromTemplate({ type: 'UPSTREAM_NOT_IMPLEMENTED', title: 'answered from the examples', status: 501 });
 
 interface PrismInput {
   method: string;
@@ -127,18 +135,31 @@ interface PrismInput {
  * refuses it exactly as in the static mode.
  */
 function stateForward(answer: (request: StateRequest) => StateAnswer | undefined) {
-  return ({ data, validations }: { data: PrismInput; validations: { severity: number }[] }) => () => async () => {
-    if (validations.some((v) => v.severity === DIAGNOSTIC_ERROR)) return { _tag: 'Left' as const, left: fromExamples() };
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(data.headers ?? {})) if (value !== undefined) headers[name] = [value].flat().join(', ');
-    try {
-      const result = answer({ method: data.method.toUpperCase(), path: data.url.path, query: data.url.query ?? {}, headers, body: data.body ?? null });
-      if (!result) return { _tag: 'Left' as const, left: fromExamples() };
-      return { _tag: 'Right' as const, right: { statusCode: result.status, headers: result.headers, body: result.body } };
-    } catch (error) {
-      return { _tag: 'Left' as const, left: error instanceof Error ? error : new Error(String(error)) };
-    }
-  };
+  return ({ data, validations }: { data: PrismInput; validations: { severity: number }[] }) =>
+    () =>
+    async () => {
+      if (validations.some((v) => v.severity === DIAGNOSTIC_ERROR))
+        return { _tag: 'Left' as const, left: fromExamples() };
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(data.headers ?? {}))
+        if (value !== undefined) headers[name] = [value].flat().join(', ');
+      try {
+        const result = answer({
+          method: data.method.toUpperCase(),
+          path: data.url.path,
+          query: data.url.query ?? {},
+          headers,
+          body: data.body ?? null,
+        });
+        if (!result) return { _tag: 'Left' as const, left: fromExamples() };
+        return {
+          _tag: 'Right' as const,
+          right: { statusCode: result.status, headers: result.headers, body: result.body },
+        };
+      } catch (error) {
+        return { _tag: 'Left' as const, left: error instanceof Error ? error : new Error(String(error)) };
+      }
+    };
 }
 
 /** The default document, or the caller's path / URL made absolute. */
@@ -147,9 +168,12 @@ export function resolveSpec(spec: string | undefined, caller: string): string {
     try {
       return requireHere.resolve('@box-docgen/spec/openapi.json');
     } catch (error) {
-      throw new Error(`${caller}: @box-docgen/spec/openapi.json was not found; build the spec package or pass options.spec`, {
-        cause: error,
-      });
+      throw new Error(
+        `${caller}: @box-docgen/spec/openapi.json was not found; build the spec package or pass options.spec`,
+        {
+          cause: error,
+        },
+      );
     }
   }
   if (typeof spec !== 'string' || spec === '') {

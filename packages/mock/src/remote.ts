@@ -42,7 +42,9 @@ export function connectMockServer(url: string, options: MockConnectionOptions = 
       ...(body !== undefined && { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
     });
     if (!response.ok) {
-      throw new Error(`box-docgen-mock ${method} ${what} at ${base}: status ${response.status} ${await response.text()}`);
+      throw new Error(
+        `box-docgen-mock ${method} ${what} at ${base}: status ${response.status} ${await response.text()}`,
+      );
     }
     return response;
   };

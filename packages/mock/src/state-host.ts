@@ -3,7 +3,14 @@
 // answer Prism then validates). Requests carry the id of their call on the loopback hop to Prism.
 import type { DocGenTag } from '@box-docgen/types';
 
-import { createDocGenState, type DocGenState, type DocGenStateOptions, type ProgressSettings, type StateAnswer, type StateRequest } from './state.js';
+import {
+  createDocGenState,
+  type DocGenState,
+  type DocGenStateOptions,
+  type ProgressSettings,
+  type StateAnswer,
+  type StateRequest,
+} from './state.js';
 
 /** The header that names a call on the hop from the front to Prism (never sent by clients). */
 export const CALL_HEADER = 'x-box-docgen-mock-call';

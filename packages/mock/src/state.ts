@@ -139,7 +139,11 @@ const answer = (status: number, body?: unknown, headers: Record<string, string> 
 const fail = (status: number, message: string, extra: { headers?: Record<string, string>; field?: string } = {}) =>
   answer(
     status,
-    clientError(status, message, extra.field ? { contextInfo: { errors: [{ reason: 'invalid_parameter', name: extra.field, message }] } } : {}),
+    clientError(
+      status,
+      message,
+      extra.field ? { contextInfo: { errors: [{ reason: 'invalid_parameter', name: extra.field, message }] } } : {},
+    ),
     extra.headers,
   );
 
@@ -148,7 +152,8 @@ function queryValues(endpoint: Endpoint, query: StateRequest['query']): Record<s
   const rules = ('query' in endpoint ? endpoint.query.properties : {}) as Record<string, { type?: string }>;
   const values: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(query)) {
-    values[key] = rules[key]?.type === 'integer' && typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
+    values[key] =
+      rules[key]?.type === 'integer' && typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
   }
   return values;
 }
@@ -178,13 +183,27 @@ export function createDocGenState(options: DocGenStateOptions = {}): DocGenState
     if (count) job.reads++;
     if (!unfinished(job, settings, now())) return structuredClone(job.done);
     const halfway = settings.ms !== undefined ? now() - job.created >= settings.ms / 2 : job.reads > settings.polls / 2;
-    return { ...structuredClone(job.done), status: halfway ? 'pending' : 'submitted', output_file: null, output_file_version: null, failures: null };
+    return {
+      ...structuredClone(job.done),
+      status: halfway ? 'pending' : 'submitted',
+      output_file: null,
+      output_file_version: null,
+      failures: null,
+    };
   };
 
-  const page = <T>(endpoint: Endpoint, query: StateRequest['query'], items: readonly T[], toEntry: (item: T) => unknown) => {
+  const page = <T>(
+    endpoint: Endpoint,
+    query: StateRequest['query'],
+    items: readonly T[],
+    toEntry: (item: T) => unknown,
+  ) => {
     const limit = Number(query['limit'] ?? DEFAULT_LIMIT);
     const marker = query['marker'];
-    if (marker !== undefined && (typeof marker !== 'string' || !/^\d+$/.test(marker) || Number(marker) > items.length)) {
+    if (
+      marker !== undefined &&
+      (typeof marker !== 'string' || !/^\d+$/.test(marker) || Number(marker) > items.length)
+    ) {
       return fail(400, `${endpoint.path}: marker is not one this server handed out`, { field: 'marker' });
     }
     const offset = marker === undefined ? 0 : Number(marker);
@@ -197,7 +216,10 @@ export function createDocGenState(options: DocGenStateOptions = {}): DocGenState
     });
   };
 
-  const templateOf = (id: string): DocGenTemplate => ({ file: { id, type: 'file' }, file_name: templates.get(id)?.name ?? null });
+  const templateOf = (id: string): DocGenTemplate => ({
+    file: { id, type: 'file' },
+    file_name: templates.get(id)?.name ?? null,
+  });
   const jobsOf = (pick: (job: Job) => boolean) => [...jobs.values()].filter(pick);
   const tagsOf = (template: MockTemplate) => template.tags ?? options.tags ?? [];
 
@@ -217,7 +239,14 @@ export function createDocGenState(options: DocGenStateOptions = {}): DocGenState
     body.document_generation_data.forEach((data, index) => {
       rows++;
       const jobId = `${id}${String(index).padStart(4, '0')}`;
-      const info: RowInfo = { batchId: id, index, row: rows, templateId: template, generatedFileName: data.generated_file_name, userInput: data.user_input };
+      const info: RowInfo = {
+        batchId: id,
+        index,
+        row: rows,
+        templateId: template,
+        generatedFileName: data.generated_file_name,
+        userInput: data.user_input,
+      };
       let outcome = outcomeOf(info);
       if (outcome === 'completed' && settings.failEvery > 0 && rows % settings.failEvery === 0) outcome = 'failed';
       const wrote = outcome !== 'failed';
@@ -259,7 +288,13 @@ export function createDocGenState(options: DocGenStateOptions = {}): DocGenState
   };
 
   /** The answer of one operation to a request that has passed the checks. */
-  const operate = (operationId: OperationId, endpoint: Endpoint, params: Record<string, string>, request: StateRequest, settings: ProgressSettings): StateAnswer => {
+  const operate = (
+    operationId: OperationId,
+    endpoint: Endpoint,
+    params: Record<string, string>,
+    request: StateRequest,
+    settings: ProgressSettings,
+  ): StateAnswer => {
     const notFound = (what: string, id: string) => fail(404, `${what} ${id} was not found`);
     const read = (job: Job) => view(job, settings, true);
     switch (operationId) {
@@ -271,7 +306,9 @@ export function createDocGenState(options: DocGenStateOptions = {}): DocGenState
       case 'listTemplates':
         return page(endpoint, request.query, [...templates.keys()], templateOf);
       case 'getTemplate':
-        return templates.has(params['template_id']!) ? answer(200, templateOf(params['template_id']!)) : notFound('template', params['template_id']!);
+        return templates.has(params['template_id']!)
+          ? answer(200, templateOf(params['template_id']!))
+          : notFound('template', params['template_id']!);
       case 'deleteTemplate':
         return templates.delete(params['template_id']!) ? answer(204) : notFound('template', params['template_id']!);
       case 'listTemplateTags': {
@@ -314,7 +351,9 @@ export function createDocGenState(options: DocGenStateOptions = {}): DocGenState
 
     const token = /^Bearer\s+(\S+)\s*$/i.exec(request.headers['authorization'] ?? '')?.[1];
     if (token === undefined) {
-      return fail(401, `${where}: send the header Authorization: Bearer <token>`, { headers: { 'www-authenticate': 'Bearer realm="Service"' } });
+      return fail(401, `${where}: send the header Authorization: Bearer <token>`, {
+        headers: { 'www-authenticate': 'Bearer realm="Service"' },
+      });
     }
     const expired = options.expiredTokens?.includes(token);
     if (expired || (options.tokens !== undefined && !options.tokens.includes(token))) {
@@ -347,7 +386,13 @@ export function createDocGenState(options: DocGenStateOptions = {}): DocGenState
         ...structuredClone(given),
       };
       jobs.set(done.id, { done, reads: 0, created: now(), fixed: true });
-      const batch = batches.get(done.batch.id) ?? { id: done.batch.id, template: done.template_file.id, folder: '', outputType: done.output_type, jobs: [] };
+      const batch = batches.get(done.batch.id) ?? {
+        id: done.batch.id,
+        template: done.template_file.id,
+        folder: '',
+        outputType: done.output_type,
+        jobs: [],
+      };
       if (!batch.jobs.includes(done.id)) batch.jobs.push(done.id);
       batches.set(batch.id, batch);
     }

@@ -43,7 +43,9 @@ describe('box-docgen-mock serve', () => {
     };
     expect(await read()).toContain('pending');
     expect(await read()).not.toContain('pending');
-    await s.waitFor(/GET \/docgen_batch_jobs\/7000123 → 200 {2}\[jobs-progress:polls=1\][\s\S]*GET \/docgen_batch_jobs\/7000123 → 200/);
+    await s.waitFor(
+      /GET \/docgen_batch_jobs\/7000123 → 200 {2}\[jobs-progress:polls=1\][\s\S]*GET \/docgen_batch_jobs\/7000123 → 200/,
+    );
 
     s.child.kill('SIGINT');
     expect(await s.exited).toEqual({ code: 0, signal: null });
@@ -55,13 +57,15 @@ describe('box-docgen-mock serve', () => {
     const s = cli('serve', '--port', '0', '--dynamic', '--seed', '7');
     const { url, port } = await listening(s);
     await (await fetch(`${url}/docgen_jobs/1`, { headers: { authorization: 'Bearer t' } })).arrayBuffer();
-    await s.waitFor(/GET \/docgen_jobs\/1 → 400\n {2}✗ request header box-version: Request header must have required property 'box-version'/);
+    await s.waitFor(
+      /GET \/docgen_jobs\/1 → 400\n {2}✗ request header box-version: Request header must have required property 'box-version'/,
+    );
     s.child.kill('SIGTERM');
     expect(await s.exited).toEqual({ code: 0, signal: null });
     expect(await tryConnect(port)).toBe('ECONNREFUSED');
   });
 
-  it('keeps tokens out of its request lines and of Prism\'s log (--log-level debug)', async () => {
+  it("keeps tokens out of its request lines and of Prism's log (--log-level debug)", async () => {
     const s = cli('serve', '--port', '0', '--log-level', 'debug');
     const { url } = await listening(s);
     const headers = { ...BOX_HEADERS, authorization: 'Bearer header-secret', cookie: 'session=cookie-secret' };
@@ -71,7 +75,8 @@ describe('box-docgen-mock serve', () => {
     s.child.kill('SIGTERM');
     await s.exited;
     expect(s.stderr()).toContain('[REDACTED]');
-    for (const secret of ['header-secret', 'cookie-secret', 'query-secret']) expect(s.stdout() + s.stderr()).not.toContain(secret);
+    for (const secret of ['header-secret', 'cookie-secret', 'query-secret'])
+      expect(s.stdout() + s.stderr()).not.toContain(secret);
   });
 
   it('prints only the URL with --quiet', async () => {
@@ -86,7 +91,8 @@ describe('box-docgen-mock serve', () => {
   it('lists the scenarios with their options', async () => {
     const s = cli('scenarios');
     expect(await s.exited).toEqual({ code: 0, signal: null });
-    for (const name of ['jobs-progress', 'rate-limited', 'flaky', 'tags-processing']) expect(s.stdout()).toMatch(new RegExp(`^${name}$`, 'm'));
+    for (const name of ['jobs-progress', 'rate-limited', 'flaky', 'tags-processing'])
+      expect(s.stdout()).toMatch(new RegExp(`^${name}$`, 'm'));
     expect(s.stdout()).toContain('every=3');
   });
 
@@ -159,7 +165,9 @@ describe('box-docgen-mock proxy <upstream>', () => {
     expect(good.status).toBe(200);
     expect(await good.json()).toEqual(example('/docgen_templates/{template_id}', 'get', 200));
 
-    await s.waitFor(/✗ GET \/docgen_jobs\/8200451 → 500: response body status: .*must be equal to one of the allowed values/);
+    await s.waitFor(
+      /✗ GET \/docgen_jobs\/8200451 → 500: response body status: .*must be equal to one of the allowed values/,
+    );
     await s.waitFor(/✗ GET \/docgen_jobs\/8200451 → 500: response body type: .*must have required property 'type'/);
     await s.waitFor(/✗ GET \/docgen_jobs\/8200451\?limit=2 → 400: request header box-version: .*'box-version'/);
     await s.waitFor(/ok GET \/docgen_templates\/1502867340 → 200/);
@@ -174,9 +182,13 @@ describe('box-docgen-mock proxy <upstream>', () => {
   it('answers 502 for an upstream that refuses, and logs the failure without the token in its URL', async () => {
     const s = cli('proxy', `http://127.0.0.1:${await closedPort()}/2.0`, '--port', '0', '--log-level', 'error');
     const { url } = await listening(s);
-    const failed = await fetch(`${url}/docgen_jobs/1?access_token=query-secret`, { headers: { ...BOX_HEADERS, authorization: 'Bearer header-secret' } });
+    const failed = await fetch(`${url}/docgen_jobs/1?access_token=query-secret`, {
+      headers: { ...BOX_HEADERS, authorization: 'Bearer header-secret' },
+    });
     expect(failed.status).toBe(502);
-    expect(((await failed.json()) as { message: string }).message).toMatch(/the upstream 127\.0\.0\.1:\d+ failed: connection refused/);
+    expect(((await failed.json()) as { message: string }).message).toMatch(
+      /the upstream 127\.0\.0\.1:\d+ failed: connection refused/,
+    );
     await s.waitFor(/ok GET \/docgen_jobs\/1\?access_token=%5BREDACTED%5D → 502/);
     await stderrUntil(s, /ECONNREFUSED/);
     s.child.kill('SIGTERM');
@@ -217,7 +229,11 @@ describe('startProxyServer', () => {
   });
 
   it('rejects an upstream that is not an http(s) URL', async () => {
-    await expect(startProxyServer({ upstream: 'ftp://example.com' })).rejects.toThrow(/options\.upstream must be an http\(s\) URL/);
-    await expect(startProxyServer({ upstream: 'not a url' })).rejects.toThrow(/options\.upstream must be an absolute http\(s\) URL/);
+    await expect(startProxyServer({ upstream: 'ftp://example.com' })).rejects.toThrow(
+      /options\.upstream must be an http\(s\) URL/,
+    );
+    await expect(startProxyServer({ upstream: 'not a url' })).rejects.toThrow(
+      /options\.upstream must be an absolute http\(s\) URL/,
+    );
   });
 });

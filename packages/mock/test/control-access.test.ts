@@ -38,7 +38,9 @@ const control = (what: string) => `${mock.url}${CONTROL_PREFIX}/${what}`;
 /** A recorded request carrying document data, which is what must not leak. */
 async function recordSomething(): Promise<void> {
   await mock.reset();
-  const response = await fetch(`${mock.url}/docgen_templates?limit=2&marker=confidential-marker`, { headers: BOX_HEADERS });
+  const response = await fetch(`${mock.url}/docgen_templates?limit=2&marker=confidential-marker`, {
+    headers: BOX_HEADERS,
+  });
   await response.arrayBuffer();
 }
 
@@ -55,8 +57,17 @@ describe('control endpoints and the Origin', () => {
   it('refuse a page of another site: 403 ClientError, no CORS headers, on every endpoint and method', async () => {
     await recordSomething();
     const origin = { origin: 'https://attacker.example' };
-    for (const [method, what] of [['GET', 'requests'], ['GET', 'ready'], ['GET', 'scenarios'], ['POST', 'reset'], ['GET', 'nothing']] as const) {
-      expectRefused(await call(control(what), method, origin), /the Origin https:\/\/attacker\.example is not a page on this machine/);
+    for (const [method, what] of [
+      ['GET', 'requests'],
+      ['GET', 'ready'],
+      ['GET', 'scenarios'],
+      ['POST', 'reset'],
+      ['GET', 'nothing'],
+    ] as const) {
+      expectRefused(
+        await call(control(what), method, origin),
+        /the Origin https:\/\/attacker\.example is not a page on this machine/,
+      );
     }
     // The refused reset changed nothing.
     expect((await mock.requests()).map((r) => r.path)).toEqual(['/docgen_templates']);
@@ -64,14 +75,27 @@ describe('control endpoints and the Origin', () => {
 
   it('refuse an Origin that only looks local: null, another scheme, loopback as a subdomain', async () => {
     await recordSomething();
-    for (const origin of ['null', 'file://', 'chrome-extension://abcdef', 'http://127.0.0.1.attacker.example', 'http://localhost.attacker.example:4010']) {
+    for (const origin of [
+      'null',
+      'file://',
+      'chrome-extension://abcdef',
+      'http://127.0.0.1.attacker.example',
+      'http://localhost.attacker.example:4010',
+    ]) {
       expectRefused(await call(control('requests'), 'GET', { origin }), /is not a page on this machine/);
     }
   });
 
   it('answer a page on a loopback origin, with CORS headers so it can read the answer', async () => {
     await recordSomething();
-    for (const origin of ['http://localhost:5173', 'http://127.0.0.1:3000', 'https://127.0.0.2', 'http://[::1]:8080', 'http://app.localhost:3000', mock.url]) {
+    for (const origin of [
+      'http://localhost:5173',
+      'http://127.0.0.1:3000',
+      'https://127.0.0.2',
+      'http://[::1]:8080',
+      'http://app.localhost:3000',
+      mock.url,
+    ]) {
       const reply = await call(control('requests'), 'GET', { origin });
       expect(reply.status, origin).toBe(200);
       expect(reply.headers['access-control-allow-origin']).toBe(origin);
@@ -108,8 +132,14 @@ describe('control endpoints and the Host (DNS rebinding)', () => {
   it('refuse a Host that is not this machine, even without Origin', async () => {
     await recordSomething();
     // What a page of rebind.attacker.example sends once that name resolves to 127.0.0.1.
-    expectRefused(await call(control('requests'), 'GET', { host: `rebind.attacker.example:${mock.port}` }), /the Host rebind\.attacker\.example:\d+ is not this machine/);
-    expectRefused(await call(control('requests'), 'GET', { host: 'localhost@attacker.example' }), /is not this machine/);
+    expectRefused(
+      await call(control('requests'), 'GET', { host: `rebind.attacker.example:${mock.port}` }),
+      /the Host rebind\.attacker\.example:\d+ is not this machine/,
+    );
+    expectRefused(
+      await call(control('requests'), 'GET', { host: 'localhost@attacker.example' }),
+      /is not this machine/,
+    );
   });
 
   it('answer the loopback names', async () => {
@@ -149,7 +179,9 @@ describe('the validation proxy', () => {
   });
 
   it('keeps its journal from a page of another site too', async () => {
-    await (await fetch(`${proxy.url}/docgen_templates?marker=confidential-marker`, { headers: BOX_HEADERS })).arrayBuffer();
+    await (
+      await fetch(`${proxy.url}/docgen_templates?marker=confidential-marker`, { headers: BOX_HEADERS })
+    ).arrayBuffer();
     const foreign = await call(`${proxy.url}${CONTROL_PREFIX}/requests`, 'GET', { origin: 'https://attacker.example' });
     expectRefused(foreign, /attacker\.example/);
     const local = await call(`${proxy.url}${CONTROL_PREFIX}/requests`, 'GET', { origin: 'http://localhost:3000' });

@@ -101,12 +101,14 @@ export function spawnNode(args: string[], options: { cwd?: string; env?: NodeJS.
           clearInterval(timer);
           reject(new Error(`no ${pattern} on stdout within ${timeoutMs} ms; stdout: ${out}; stderr: ${err}`));
         }, timeoutMs);
-        void exited.then(() => setTimeout(() => {
-          check();
-          clearInterval(timer);
-          clearTimeout(limit);
-          reject(new Error(`process exited before ${pattern}; stdout: ${out}; stderr: ${err}`));
-        }, 50));
+        void exited.then(() =>
+          setTimeout(() => {
+            check();
+            clearInterval(timer);
+            clearTimeout(limit);
+            reject(new Error(`process exited before ${pattern}; stdout: ${out}; stderr: ${err}`));
+          }, 50),
+        );
         check();
       }),
   };

@@ -37,7 +37,10 @@ describe('mock.requests()', () => {
       method: 'POST',
       path: '/docgen_batches',
       query: {},
-      body: { output_type: 'pdf', document_generation_data: [{ generated_file_name: 'Invoice 7', user_input: { invoice: { number: 7 } } }] },
+      body: {
+        output_type: 'pdf',
+        document_generation_data: [{ generated_file_name: 'Invoice 7', user_input: { invoice: { number: 7 } } }],
+      },
       status: 202,
     });
     for (const request of requests) {
@@ -60,19 +63,33 @@ describe('mock.requests()', () => {
 
   it('redacts the credentials of a sign-in form body (client_secret, assertion, code, refresh_token)', async () => {
     await mock.reset();
-    const form = 'grant_type=client_credentials&client_id=app-id&client_secret=form-secret&assertion=jwt-secret&code=code-secret&refresh_token=refresh-secret';
-    await (await fetch(`${mock.url}/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form })).arrayBuffer();
+    const form =
+      'grant_type=client_credentials&client_id=app-id&client_secret=form-secret&assertion=jwt-secret&code=code-secret&refresh_token=refresh-secret';
+    await (
+      await fetch(`${mock.url}/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form,
+      })
+    ).arrayBuffer();
     const [entry] = await mock.requests();
-    expect(entry!.body).toBe('grant_type=client_credentials&client_id=app-id&client_secret=[REDACTED]&assertion=[REDACTED]&code=[REDACTED]&refresh_token=[REDACTED]');
+    expect(entry!.body).toBe(
+      'grant_type=client_credentials&client_id=app-id&client_secret=[REDACTED]&assertion=[REDACTED]&code=[REDACTED]&refresh_token=[REDACTED]',
+    );
     const overHttp = JSON.stringify(await connectMockServer(mock.url).requests());
-    for (const secret of ['form-secret', 'jwt-secret', 'code-secret', 'refresh-secret']) expect(overHttp).not.toContain(secret);
+    for (const secret of ['form-secret', 'jwt-secret', 'code-secret', 'refresh-secret'])
+      expect(overHttp).not.toContain(secret);
   });
 
   it('keeps a repeated query parameter as an array, and a non-JSON body as text', async () => {
     await mock.reset();
     await (await fetch(`${mock.url}/docgen_jobs?marker=a&marker=b`, { headers: BOX_HEADERS })).arrayBuffer();
     await (
-      await fetch(`${mock.url}/docgen_templates`, { method: 'POST', headers: { ...BOX_HEADERS, 'content-type': 'text/plain' }, body: 'hello' })
+      await fetch(`${mock.url}/docgen_templates`, {
+        method: 'POST',
+        headers: { ...BOX_HEADERS, 'content-type': 'text/plain' },
+        body: 'hello',
+      })
     ).arrayBuffer();
     const [list, create] = await mock.requests();
     expect(list!.query).toEqual({ marker: ['a', 'b'] });
@@ -103,7 +120,11 @@ describe('mock.requests()', () => {
     expect((await a.requests()).map((r) => r.path)).toEqual(['/docgen_jobs/from-a']);
     expect((await b.requests()).map((r) => [r.path, r.session])).toEqual([['/docgen_jobs/from-b', b.session]]);
     const all = connectMockServer(mock.url);
-    expect((await all.requests()).map((r) => r.path)).toEqual(['/docgen_jobs/from-a', '/docgen_jobs/from-b', '/docgen_jobs/no-session']);
+    expect((await all.requests()).map((r) => r.path)).toEqual([
+      '/docgen_jobs/from-a',
+      '/docgen_jobs/from-b',
+      '/docgen_jobs/no-session',
+    ]);
     expect((await mock.server.requests({ session: 'a' })).map((r) => r.path)).toEqual(['/docgen_jobs/from-a']);
 
     await a.reset();
@@ -119,15 +140,21 @@ describe('mock.requests()', () => {
     const ready = await fetch(`${mock.url}/__box-docgen-mock__/ready`);
     expect(await ready.json()).toEqual({ ready: true, mode: 'mock' });
     const scenarios = (await (await fetch(`${mock.url}/__box-docgen-mock__/scenarios`)).json()) as { name: string }[];
-    expect(scenarios.map((s) => s.name)).toEqual(['jobs-progress', 'rate-limited', 'flaky', 'tags-processing', 'bulk-batches']);
+    expect(scenarios.map((s) => s.name)).toEqual([
+      'jobs-progress',
+      'rate-limited',
+      'flaky',
+      'tags-processing',
+      'bulk-batches',
+    ]);
     expect(await mock.requests()).toEqual([]);
   });
 });
 
-describe('useSharedMockServer (the global setup\'s server)', () => {
+describe("useSharedMockServer (the global setup's server)", () => {
   const shared = useSharedMockServer();
 
-  it('sees only the requests of this file\'s session', async () => {
+  it("sees only the requests of this file's session", async () => {
     const docgen = createDocGenClient({ token: 't', baseUrl: shared.url, headers: shared.headers, maxRetries: 0 });
     // Found (static mode) or not (an empty stateful one): either way the request is recorded.
     await docgen.jobs.get('shared-1').catch(() => undefined);

@@ -151,9 +151,15 @@ describe('options', () => {
     await expect(start({ scenario: 'no-such-scenario' })).rejects.toThrow(
       /options\.scenario: unknown scenario "no-such-scenario"; known scenarios: jobs-progress, rate-limited, flaky, tags-processing/,
     );
-    await expect(start({ scenario: 'rate-limited:every=0' })).rejects.toThrow(/option every of scenario rate-limited must be at least 1/);
-    await expect(start({ scenario: 'flaky:often=1' })).rejects.toThrow(/scenario flaky has no option "often"; its options: rate, drop, seed/);
-    await expect(start({ scenarioOptions: { flaky: { rate: 2 } } })).rejects.toThrow(/option rate of scenario flaky must be at most 1/);
+    await expect(start({ scenario: 'rate-limited:every=0' })).rejects.toThrow(
+      /option every of scenario rate-limited must be at least 1/,
+    );
+    await expect(start({ scenario: 'flaky:often=1' })).rejects.toThrow(
+      /scenario flaky has no option "often"; its options: rate, drop, seed/,
+    );
+    await expect(start({ scenarioOptions: { flaky: { rate: 2 } } })).rejects.toThrow(
+      /option rate of scenario flaky must be at most 1/,
+    );
     await expect(start({ spec: '/nonexistent/openapi.json' })).rejects.toThrow(
       /cannot load the OpenAPI document \/nonexistent\/openapi\.json/,
     );

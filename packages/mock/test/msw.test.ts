@@ -18,7 +18,10 @@ const batch = (rows: number) => ({
   input_source: 'api' as const,
   destination_folder: { id: '290044817', type: 'folder' as const },
   output_type: 'pdf' as const,
-  document_generation_data: Array.from({ length: rows }, (_, i) => ({ generated_file_name: `PO ${i + 1}`, user_input: { order: { id: i + 1 } } })),
+  document_generation_data: Array.from({ length: rows }, (_, i) => ({
+    generated_file_name: `PO ${i + 1}`,
+    user_input: { order: { id: i + 1 } },
+  })),
 });
 
 describe('@box-docgen/mock/msw (msw/node)', () => {
@@ -51,10 +54,21 @@ describe('@box-docgen/mock/msw (msw/node)', () => {
 
   it('a request that breaks the rules gets a 400 naming the field; no token is a 401', async () => {
     const base = 'https://api.box.com/2.0';
-    const headers = { authorization: 'Bearer t0123456789', 'box-version': '2025.0', 'content-type': 'application/json' };
-    const bad = await fetch(`${base}/docgen_batches`, { method: 'POST', headers, body: JSON.stringify({ ...batch(1), output_type: 'xlsx' }) });
+    const headers = {
+      authorization: 'Bearer t0123456789',
+      'box-version': '2025.0',
+      'content-type': 'application/json',
+    };
+    const bad = await fetch(`${base}/docgen_batches`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ ...batch(1), output_type: 'xlsx' }),
+    });
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toMatchObject({ code: 'bad_request', context_info: { errors: [{ name: 'output_type' }] } });
+    expect(await bad.json()).toMatchObject({
+      code: 'bad_request',
+      context_info: { errors: [{ name: 'output_type' }] },
+    });
     const anonymous = await fetch(`${base}/docgen_jobs`, { headers: { 'box-version': '2025.0' } });
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get('www-authenticate')).toMatch(/^Bearer/);
@@ -62,12 +76,24 @@ describe('@box-docgen/mock/msw (msw/node)', () => {
 
   it('preloaded jobs are served as given', async () => {
     docgen.state.load({
-      jobs: [{
-        id: 'J1', type: 'docgen_job', status: 'failed', output_type: 'pdf', output_file: null, output_file_version: null,
-        batch: { id: 'B1', type: 'docgen_batch' }, template_file: { id: 'T1', type: 'file' }, template_file_version: { id: 'V1', type: 'file_version' },
-        failures: { errors: ['no value for {{order.id}}'], warnings: [] },
-      }],
+      jobs: [
+        {
+          id: 'J1',
+          type: 'docgen_job',
+          status: 'failed',
+          output_type: 'pdf',
+          output_file: null,
+          output_file_version: null,
+          batch: { id: 'B1', type: 'docgen_batch' },
+          template_file: { id: 'T1', type: 'file' },
+          template_file_version: { id: 'V1', type: 'file_version' },
+          failures: { errors: ['no value for {{order.id}}'], warnings: [] },
+        },
+      ],
     });
-    expect(await client().jobs.get('J1')).toMatchObject({ status: 'failed', failures: { errors: ['no value for {{order.id}}'] } });
+    expect(await client().jobs.get('J1')).toMatchObject({
+      status: 'failed',
+      failures: { errors: ['no value for {{order.id}}'] },
+    });
   });
 });

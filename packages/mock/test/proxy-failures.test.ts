@@ -52,7 +52,11 @@ async function getJob(proxy: ProxyServer) {
   });
   const text = await response.text();
   expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-  return { status: response.status, text, body: JSON.parse(text) as { type: string; status: number; code: string; message: string } };
+  return {
+    status: response.status,
+    text,
+    body: JSON.parse(text) as { type: string; status: number; code: string; message: string },
+  };
 }
 
 function expectUpstreamError(answer: Awaited<ReturnType<typeof getJob>>, status: number, message: string): void {
@@ -60,7 +64,8 @@ function expectUpstreamError(answer: Awaited<ReturnType<typeof getJob>>, status:
   expect(answer.body).toMatchObject({ type: 'error', status, code: 'unavailable' });
   expect(CODES).toContain(answer.body.code);
   expect(answer.body.message).toBe(message);
-  for (const secret of [TOKEN, QUERY_TOKEN, 'access_token', 'FetchError', 'user:pw']) expect(answer.text).not.toContain(secret);
+  for (const secret of [TOKEN, QUERY_TOKEN, 'access_token', 'FetchError', 'user:pw'])
+    expect(answer.text).not.toContain(secret);
 }
 
 describe('startProxyServer when the upstream fails', () => {

@@ -17,7 +17,16 @@ it('runs the README example', async () => {
     "import { startMockServer } from '@box-docgen/mock';",
     "import '@box-docgen/mock/vitest'; // adds expect(mock).toHaveReceived(…)",
   ]);
-  const body = first.split('\n').filter((line) => !line.startsWith('import ')).join('\n');
-  const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => (...values: unknown[]) => Promise<void>;
-  await new AsyncFunction('startMockServer', 'createDocGenClient', 'expect', body)(startMockServer, createDocGenClient, expect);
+  const body = first
+    .split('\n')
+    .filter((line) => !line.startsWith('import '))
+    .join('\n');
+  const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (
+    ...args: string[]
+  ) => (...values: unknown[]) => Promise<void>;
+  await new AsyncFunction('startMockServer', 'createDocGenClient', 'expect', body)(
+    startMockServer,
+    createDocGenClient,
+    expect,
+  );
 });

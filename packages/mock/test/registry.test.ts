@@ -33,18 +33,26 @@ describe('scenario syntax', () => {
   });
 
   it('takes options from a map, inline ones winning', () => {
-    expect(parse('rate-limited', { 'rate-limited': { every: 7 } })).toEqual([['rate-limited', { every: 7, retryAfter: 1 }]]);
+    expect(parse('rate-limited', { 'rate-limited': { every: 7 } })).toEqual([
+      ['rate-limited', { every: 7, retryAfter: 1 }],
+    ]);
     expect(parse('rate-limited:every=2', { 'rate-limited': { every: 7, retryAfter: 4 } })).toEqual([
       ['rate-limited', { every: 2, retryAfter: 4 }],
     ]);
   });
 
   it('names what is wrong', () => {
-    expect(() => parse('slow')).toThrow('unknown scenario "slow"; known scenarios: jobs-progress, rate-limited, flaky, tags-processing');
+    expect(() => parse('slow')).toThrow(
+      'unknown scenario "slow"; known scenarios: jobs-progress, rate-limited, flaky, tags-processing',
+    );
     expect(() => parse('flaky:rate')).toThrow('scenario flaky: options are written key=value, got "rate"');
     expect(() => parse('flaky:rate=often')).toThrow('option rate of scenario flaky must be a number, got "often"');
-    expect(() => parse('jobs-progress:polls=1.5')).toThrow('option polls of scenario jobs-progress must be a whole number, got 1.5');
-    expect(() => parse('tags-processing:wait=1')).toThrow('scenario tags-processing has no option "wait"; its options: polls');
+    expect(() => parse('jobs-progress:polls=1.5')).toThrow(
+      'option polls of scenario jobs-progress must be a whole number, got 1.5',
+    );
+    expect(() => parse('tags-processing:wait=1')).toThrow(
+      'scenario tags-processing has no option "wait"; its options: polls',
+    );
   });
 
   it('documents every option of every built-in scenario', () => {
@@ -62,18 +70,29 @@ describe('custom scenarios', () => {
       name: 'missing-templates',
       description: 'Every GET of a template answers 404; every DELETE answers 403 with a message of our own.',
       options: { message: { type: 'string', default: 'Not yours', description: 'the 403 message' } },
-      create: ({ message }) => (request) => {
-        if (!request.match('/docgen_templates/{template_id}')) return undefined;
-        if (request.method === 'GET') return { prefer: 'code=404' };
-        if (request.method === 'DELETE') return { status: 403, body: clientError(403, message) };
-        return undefined;
-      },
+      create:
+        ({ message }) =>
+        (request) => {
+          if (!request.match('/docgen_templates/{template_id}')) return undefined;
+          if (request.method === 'GET') return { prefer: 'code=404' };
+          if (request.method === 'DELETE') return { status: 403, body: clientError(403, message) };
+          return undefined;
+        },
     });
     const mock = await startMockServer({ mode: 'static', scenarios: [missing] });
     try {
-      const docgen = createDocGenClient({ token: 't', baseUrl: mock.url, maxRetries: 0, headers: scenarioHeaders('missing-templates:message=Nope') });
+      const docgen = createDocGenClient({
+        token: 't',
+        baseUrl: mock.url,
+        maxRetries: 0,
+        headers: scenarioHeaders('missing-templates:message=Nope'),
+      });
       await expect(docgen.templates.get('1')).rejects.toMatchObject({ status: 404, code: 'not_found' });
-      await expect(docgen.templates.delete('1')).rejects.toMatchObject({ status: 403, code: 'forbidden', message: expect.stringContaining('Nope') });
+      await expect(docgen.templates.delete('1')).rejects.toMatchObject({
+        status: 403,
+        code: 'forbidden',
+        message: expect.stringContaining('Nope'),
+      });
       await expect(docgen.jobs.get('1')).resolves.toMatchObject({ type: 'docgen_job' });
     } finally {
       await mock.close();
@@ -128,7 +147,9 @@ describe('vitest global setup options', () => {
       }),
     ).toEqual({ scenario: 'tags-processing', dynamic: true, seed: '5', logLevel: 'warn' });
     expect(optionsFromEnv({})).toEqual({});
-    expect(() => optionsFromEnv({ BOX_DOCGEN_MOCK_LOG_LEVEL: 'loud' })).toThrow(/BOX_DOCGEN_MOCK_LOG_LEVEL must be one of/);
+    expect(() => optionsFromEnv({ BOX_DOCGEN_MOCK_LOG_LEVEL: 'loud' })).toThrow(
+      /BOX_DOCGEN_MOCK_LOG_LEVEL must be one of/,
+    );
   });
 
   it('mockGlobalSetup(options) starts a server with those options and provides its URL', async () => {
@@ -137,7 +158,9 @@ describe('vitest global setup options', () => {
       provide: ((key: string, value: unknown) => provided.set(key, value)) as never,
     });
     try {
-      const response = await fetch(`${provided.get('mockUrl') as string}/docgen_templates/1/tags`, { headers: BOX_HEADERS });
+      const response = await fetch(`${provided.get('mockUrl') as string}/docgen_templates/1/tags`, {
+        headers: BOX_HEADERS,
+      });
       expect(response.status).toBe(202);
       await response.arrayBuffer();
     } finally {

@@ -9,7 +9,13 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { example, requestExample, spec } from '../../../test/helpers/spec.js';
-import { scenarioHeaders, startMockServer, startProxyServer, type MockServer, type RecordedRequest } from '../src/index.js';
+import {
+  scenarioHeaders,
+  startMockServer,
+  startProxyServer,
+  type MockServer,
+  type RecordedRequest,
+} from '../src/index.js';
 import { useMockServer } from '../src/vitest.js';
 import { BOX_HEADERS } from './helpers.js';
 
@@ -36,7 +42,10 @@ function ordersBody(rows: number, from = 1) {
   const entry = body.document_generation_data[0];
   return {
     ...body,
-    document_generation_data: Array.from({ length: rows }, (_, i) => ({ ...entry, generated_file_name: `PO ${from + i}` })),
+    document_generation_data: Array.from({ length: rows }, (_, i) => ({
+      ...entry,
+      generated_file_name: `PO ${from + i}`,
+    })),
   };
 }
 
@@ -87,7 +96,9 @@ describe('jobs-progress', () => {
       intervalMs: 1,
       onProgress: () => undefined,
     });
-    const done = example(BATCH_JOBS, 'get', 200, doneExampleName).entries.find((j: { id: string }) => j.id === '8200452');
+    const done = example(BATCH_JOBS, 'get', 200, doneExampleName).entries.find(
+      (j: { id: string }) => j.id === '8200452',
+    );
     expect(job.status).toBe(done.status);
     for (const r of await mock.requests()) seen.push(r.path);
     expect(seen).toEqual(['/docgen_jobs/8200452', '/docgen_jobs/8200452', '/docgen_jobs/8200452']);
@@ -131,7 +142,7 @@ describe('rate-limited', () => {
 });
 
 describe('flaky', () => {
-  let servers: MockServer[] = [];
+  const servers: MockServer[] = [];
   afterAll(async () => {
     await Promise.all(servers.map((s) => s.close()));
   });
@@ -166,13 +177,17 @@ describe('flaky', () => {
   it('makes a POST fail with outcomeUnknown when the connection drops, and with 503 otherwise', async () => {
     const dropping = await start('flaky:rate=1,drop=1');
     const body = requestExample('/docgen_batches', 'post', 'purchase_orders');
-    const dropped = await client(dropping.url, { maxRetries: 3 }).batches.create(body).catch((e: unknown) => e);
+    const dropped = await client(dropping.url, { maxRetries: 3 })
+      .batches.create(body)
+      .catch((e: unknown) => e);
     expect(dropped).toBeInstanceOf(DocGenConnectionError);
     expect(dropped).toMatchObject({ outcomeUnknown: true });
     expect(statuses(await dropping.requests())).toEqual([null]); // not retried: it may have generated documents
 
     const unavailable = await start('flaky:rate=1,drop=0');
-    const error = await client(unavailable.url, { maxRetries: 3 }).batches.create(body).catch((e: unknown) => e);
+    const error = await client(unavailable.url, { maxRetries: 3 })
+      .batches.create(body)
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 503, code: 'unavailable' });
     expect(statuses(await unavailable.requests())).toEqual([503]);
   });
@@ -226,7 +241,11 @@ describe('bulk-batches', () => {
     ]);
     for (const job of [...firstJobs, ...secondJobs]) {
       expect(job.batch).toEqual({ id: job.id.slice(0, 7), type: 'docgen_batch' });
-      expect(job).toMatchObject({ type: 'docgen_job', template_file: { id: '1502867340', type: 'file' }, output_type: 'pdf' });
+      expect(job).toMatchObject({
+        type: 'docgen_job',
+        template_file: { id: '1502867340', type: 'file' },
+        output_type: 'pdf',
+      });
     }
     const failed = secondJobs[0]!;
     expect(failed).toMatchObject({ output_file: null, output_file_version: null });
@@ -235,7 +254,9 @@ describe('bulk-batches', () => {
 
     const requests = await mock.requests();
     expect(statuses(requests)).toEqual([202, 202, 200, 200, 200, 200, 200, 200]);
-    expect(new Set(requests.map((r) => r.scenario))).toEqual(new Set(['bulk-batches:failEvery=3,firstId=7100001,polls=2']));
+    expect(new Set(requests.map((r) => r.scenario))).toEqual(
+      new Set(['bulk-batches:failEvery=3,firstId=7100001,polls=2']),
+    );
   });
 
   it('pages by limit and marker; only a first page counts as a poll', async () => {
@@ -270,7 +291,11 @@ describe('bulk-batches', () => {
       body: JSON.stringify({ ...ordersBody(2), ...change }),
     });
     expect(response.status).toBe(400);
-    const body = (await response.json()) as { code: string; message: string; context_info: { errors: { name: string }[] } };
+    const body = (await response.json()) as {
+      code: string;
+      message: string;
+      context_info: { errors: { name: string }[] };
+    };
     expect(body.code).toBe('bad_request');
     // Prism checks the request before the state sees it, and names the field.
     expect(body.message).toMatch(/^POST \/docgen_batches does not match the Box Doc Gen API spec/);
@@ -286,14 +311,20 @@ describe('bulk-batches', () => {
     const noVersion = await fetch(url, { method: 'POST', headers, body: JSON.stringify(ordersBody(2)) });
     expect(noVersion.status).toBe(400);
     const { destination_folder: _, ...noFolder } = ordersBody(2);
-    const badBody = await fetch(url, { method: 'POST', headers: { ...headers, 'box-version': '2025.0' }, body: JSON.stringify(noFolder) });
+    const badBody = await fetch(url, {
+      method: 'POST',
+      headers: { ...headers, 'box-version': '2025.0' },
+      body: JSON.stringify(noFolder),
+    });
     expect(badBody.status).toBe(400);
     expect(((await badBody.json()) as { message: string }).message).toMatch(/destination_folder/);
 
     const docgen = client(mock.url);
     const { id } = await docgen.batches.create(ordersBody(2));
     // The client refuses limit 1001 itself, so ask by hand.
-    const tooMany = await fetch(`${mock.url}/docgen_batch_jobs/${id}?limit=1001`, { headers: { ...headers, 'box-version': '2025.0' } });
+    const tooMany = await fetch(`${mock.url}/docgen_batch_jobs/${id}?limit=1001`, {
+      headers: { ...headers, 'box-version': '2025.0' },
+    });
     expect(tooMany.status).toBe(400);
     // An id it never handed out: not found, as Box answers it.
     await expect(docgen.batches.listJobs('42')).rejects.toMatchObject({ status: 404, code: 'not_found' });
@@ -316,9 +347,13 @@ describe('per request, on a server without a scenario', () => {
   });
 
   it('refuses an unknown scenario in the header, naming the known ones', async () => {
-    const error = await client(mock.url, { headers: scenarioHeaders('slow') }).jobs.get('1').catch((e: unknown) => e);
+    const error = await client(mock.url, { headers: scenarioHeaders('slow') })
+      .jobs.get('1')
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 400, code: 'bad_request' });
-    expect((error as Error).message).toMatch(/unknown scenario "slow"; known scenarios: jobs-progress, rate-limited, flaky, tags-processing, bulk-batches/);
+    expect((error as Error).message).toMatch(
+      /unknown scenario "slow"; known scenarios: jobs-progress, rate-limited, flaky, tags-processing, bulk-batches/,
+    );
   });
 
   it('combines scenarios with +: the first that acts wins', async () => {

@@ -32,7 +32,9 @@ describe('templates', () => {
     await mock.reset();
     const docgen = client(mock.url);
     await expect(docgen.templates.get('123')).rejects.toMatchObject({ status: 404, code: 'not_found' });
-    expect(await docgen.templates.create({ file: { id: '123', type: 'file' } })).toEqual({ file: { id: '123', type: 'file' } });
+    expect(await docgen.templates.create({ file: { id: '123', type: 'file' } })).toEqual({
+      file: { id: '123', type: 'file' },
+    });
     expect(await docgen.templates.get('123')).toMatchObject({ file: { id: '123', type: 'file' } });
     const listed = [];
     for await (const template of docgen.templates.list()) listed.push(template.file?.id);
@@ -76,7 +78,11 @@ describe('batches and jobs', () => {
   it('makes one job per row, in order, with the template, version and output type sent; they finish after the polls', async () => {
     await mock.reset();
     const docgen = client(mock.url);
-    const body = { ...batchBody('77', [{ n: 1 }, { n: 2 }, { n: 3 }]), file_version: { id: '9001', type: 'file_version' as const }, output_type: 'docx' as const };
+    const body = {
+      ...batchBody('77', [{ n: 1 }, { n: 2 }, { n: 3 }]),
+      file_version: { id: '9001', type: 'file_version' as const },
+      output_type: 'docx' as const,
+    };
     const batch = await docgen.batches.create(body);
     expect(batch).toEqual({ id: '500', type: 'docgen_batch' });
 
@@ -103,7 +109,12 @@ describe('batches and jobs', () => {
     const all = [];
     for await (const job of docgen.jobs.list({ limit: 2 })) all.push(job);
     expect(all.map((job) => job.id)).toEqual(done.map((job) => job.id));
-    expect(all[0]).toMatchObject({ ...done[0], source: 'api', created_by: { type: 'user' }, enterprise: { type: 'enterprise' } });
+    expect(all[0]).toMatchObject({
+      ...done[0],
+      source: 'api',
+      created_by: { type: 'user' },
+      enterprise: { type: 'enterprise' },
+    });
     const ofTemplate = await docgen.templates.listJobs('77', { limit: 2 });
     expect(ofTemplate).toMatchObject({ limit: 2, next_marker: '2', prev_marker: null });
     const last = await docgen.templates.listJobs('77', { limit: 2, marker: ofTemplate.next_marker! });
@@ -116,7 +127,9 @@ describe('batches and jobs', () => {
     });
     try {
       const docgen = client(mock2.url);
-      const batch = await docgen.batches.create(batchBody('5', [{ n: 1 }, { n: 2 }, { n: 3, [OUTCOME_FIELD]: 'failed' }]));
+      const batch = await docgen.batches.create(
+        batchBody('5', [{ n: 1 }, { n: 2 }, { n: 3, [OUTCOME_FIELD]: 'failed' }]),
+      );
       const jobs = await docgen.batches.wait(batch.id, { intervalMs: 1 });
       expect(jobs.map((job) => job.status)).toEqual(['completed', 'completed_with_error', 'failed']);
       expect(jobs[1]!.output_file).not.toBeNull();
@@ -144,7 +157,13 @@ describe('batches and jobs', () => {
     await a.batches.create(batchBody('5', [{}]));
     await expect(b.jobs.get('5000000')).rejects.toMatchObject({ status: 404 });
     expect((await mock.server.state.get({ session: 'a' })).batches).toEqual([
-      { id: '500', template: '5', folder: batchBody('5', []).destination_folder.id, outputType: 'pdf', jobs: ['5000000'] },
+      {
+        id: '500',
+        template: '5',
+        folder: batchBody('5', []).destination_folder.id,
+        outputType: 'pdf',
+        jobs: ['5000000'],
+      },
     ]);
     const job = { ...(await a.jobs.get('5000000')), id: '42', status: 'completed' as const };
     await mock.server.state.load({ jobs: [job] }, { session: 'b' });
@@ -173,7 +192,10 @@ describe('tokens', () => {
   it('accepts any non-empty token by default', async () => {
     const mock = await startMockServer();
     try {
-      expect((await fetch(`${mock.url}/docgen_templates`, { headers: { ...BOX_HEADERS, authorization: 'Bearer anything' } })).status).toBe(200);
+      expect(
+        (await fetch(`${mock.url}/docgen_templates`, { headers: { ...BOX_HEADERS, authorization: 'Bearer anything' } }))
+          .status,
+      ).toBe(200);
     } finally {
       await mock.close();
     }
@@ -182,7 +204,8 @@ describe('tokens', () => {
   it('accepts only the configured tokens; an expired one answers 401 with WWW-Authenticate, never echoing it', async () => {
     const mock = await startMockServer({ state: { tokens: ['good'], expiredTokens: ['old-secret'] } });
     try {
-      const ask = (token: string) => fetch(`${mock.url}/docgen_templates`, { headers: { ...BOX_HEADERS, authorization: `Bearer ${token}` } });
+      const ask = (token: string) =>
+        fetch(`${mock.url}/docgen_templates`, { headers: { ...BOX_HEADERS, authorization: `Bearer ${token}` } });
       expect((await ask('good')).status).toBe(200);
       const expired = await ask('old-secret');
       expect(expired.status).toBe(401);
@@ -206,14 +229,20 @@ describe('scenarios on the stateful mode', () => {
 
   it('rate-limited and tags-processing act before the state; jobs-progress sets its polls', async () => {
     await mock.reset();
-    const docgen = client(mock.url, { headers: scenarioHeaders('rate-limited:every=3,retryAfter=0+tags-processing+jobs-progress:polls=0'), maxRetries: 2 });
+    const docgen = client(mock.url, {
+      headers: scenarioHeaders('rate-limited:every=3,retryAfter=0+tags-processing+jobs-progress:polls=0'),
+      maxRetries: 2,
+    });
     await docgen.templates.create({ file: { id: '8', type: 'file' } });
     const tags = [];
     for await (const tag of docgen.templates.listTags('8')) tags.push(tag);
     expect(tags).toEqual(exampleTags);
     const batch = await docgen.batches.create(batchBody('8', [{}, {}]));
     // polls=0: finished at the first read.
-    expect((await docgen.batches.listJobs(batch.id)).entries.map((job) => job.status)).toEqual(['completed', 'completed']);
+    expect((await docgen.batches.listJobs(batch.id)).entries.map((job) => job.status)).toEqual([
+      'completed',
+      'completed',
+    ]);
     const statuses = (await mock.requests()).map((r) => r.status);
     expect(statuses).toContain(429);
     expect(statuses).toContain(202);
@@ -223,8 +252,15 @@ describe('scenarios on the stateful mode', () => {
     await mock.reset();
     const docgen = client(mock.url, { headers: scenarioHeaders('bulk-batches:polls=0,failEvery=2') });
     const batch = await docgen.batches.create(batchBody('8', [{}, {}, {}, {}]));
-    expect((await docgen.batches.listJobs(batch.id)).entries.map((job) => job.status)).toEqual(['completed', 'failed', 'completed', 'failed']);
-    const preferred = await fetch(`${mock.url}/docgen_jobs/whatever`, { headers: { ...BOX_HEADERS, prefer: 'example=pending' } });
+    expect((await docgen.batches.listJobs(batch.id)).entries.map((job) => job.status)).toEqual([
+      'completed',
+      'failed',
+      'completed',
+      'failed',
+    ]);
+    const preferred = await fetch(`${mock.url}/docgen_jobs/whatever`, {
+      headers: { ...BOX_HEADERS, prefer: 'example=pending' },
+    });
     expect(await preferred.json()).toEqual(example('/docgen_jobs/{job_id}', 'get', 200, 'pending'));
   });
 });

@@ -17,7 +17,10 @@ interface ErrorBody {
   request_id: string;
 }
 
-async function refused(path: string, init: RequestInit = {}): Promise<{ status: number; body: ErrorBody; headers: Headers }> {
+async function refused(
+  path: string,
+  init: RequestInit = {},
+): Promise<{ status: number; body: ErrorBody; headers: Headers }> {
   const response = await fetch(`${mock.url}${path}`, init);
   expect(response.headers.get('content-type')).toMatch(/^application\/json/);
   return { status: response.status, body: (await response.json()) as ErrorBody, headers: response.headers };
@@ -36,7 +39,7 @@ describe('requests that break the contract', () => {
     const { status, body, headers } = await refused('/docgen_jobs/12345', { headers: { authorization: 'Bearer t' } });
     expect(status).toBe(400);
     expect(body).toMatchObject({ type: 'error', status: 400, code: 'bad_request' });
-    expect(body.message).toContain("GET /docgen_jobs/12345 does not match the Box Doc Gen API spec");
+    expect(body.message).toContain('GET /docgen_jobs/12345 does not match the Box Doc Gen API spec');
     expect(body.message).toContain("must have required property 'box-version'");
     expect(body.context_info?.errors).toEqual([
       {
@@ -122,7 +125,7 @@ describe('requests that break the contract', () => {
     ]);
   });
 
-  it('reaches a client request that skipped the client\'s own checks (raw) with the violation named', async () => {
+  it("reaches a client request that skipped the client's own checks (raw) with the violation named", async () => {
     const docgen = createDocGenClient({ token: 't', baseUrl: mock.url, maxRetries: 0 });
     // The resources refuse limit 5000 before sending; raw does not check.
     await expect(async () => docgen.jobs.list({ limit: 5000 })).rejects.toThrow(/limit/);

@@ -19,8 +19,14 @@ const columns = [
   { title: 'errors', width: 0, value: (job: DocGenJob) => (job.failures?.errors ?? []).join(' | ') },
 ];
 
-export async function jobsList(docgen: DocGenClient, out: Out, o: JobsListOptions, signal?: AbortSignal): Promise<number> {
-  if (o.template !== undefined && o.batch !== undefined) throw new Error('jobs list: give --template or --batch, not both');
+export async function jobsList(
+  docgen: DocGenClient,
+  out: Out,
+  o: JobsListOptions,
+  signal?: AbortSignal,
+): Promise<number> {
+  if (o.template !== undefined && o.batch !== undefined)
+    throw new Error('jobs list: give --template or --batch, not both');
   const items: AsyncIterable<DocGenJob> =
     o.batch !== undefined
       ? docgen.batches.listJobs(o.batch, undefined, { signal })
@@ -36,7 +42,13 @@ export async function jobsList(docgen: DocGenClient, out: Out, o: JobsListOption
   return 0;
 }
 
-export async function jobsGet(docgen: DocGenClient, out: Out, jobId: string, json: boolean, signal?: AbortSignal): Promise<number> {
+export async function jobsGet(
+  docgen: DocGenClient,
+  out: Out,
+  jobId: string,
+  json: boolean,
+  signal?: AbortSignal,
+): Promise<number> {
   const job = await docgen.jobs.get(jobId, { signal });
   if (json) printJson(out, job);
   else {
@@ -44,9 +56,17 @@ export async function jobsGet(docgen: DocGenClient, out: Out, jobId: string, jso
       ['job', job.id],
       ['status', job.status],
       ['batch', job.batch?.id ?? ''],
-      ['template file', `${job.template_file?.id ?? ''}${job.template_file_version ? ` (version ${job.template_file_version.id})` : ''}`],
+      [
+        'template file',
+        `${job.template_file?.id ?? ''}${job.template_file_version ? ` (version ${job.template_file_version.id})` : ''}`,
+      ],
       ['output type', job.output_type ?? ''],
-      ['output file', job.output_file ? `${job.output_file.id}${job.output_file_version ? ` (version ${job.output_file_version.id})` : ''}` : '-'],
+      [
+        'output file',
+        job.output_file
+          ? `${job.output_file.id}${job.output_file_version ? ` (version ${job.output_file_version.id})` : ''}`
+          : '-',
+      ],
       ...(job.failures?.errors ?? []).map((e) => ['error', e]),
       ...(job.failures?.warnings ?? []).map((w) => ['warning', w]),
     ];

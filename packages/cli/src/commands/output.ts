@@ -11,7 +11,11 @@ export interface Lister<T> {
   count(): number;
 }
 
-export function lister<T>(out: Out, json: boolean, columns: { title: string; width: number; value: (item: T) => string }[]): Lister<T> {
+export function lister<T>(
+  out: Out,
+  json: boolean,
+  columns: { title: string; width: number; value: (item: T) => string }[],
+): Lister<T> {
   let n = 0;
   const row = (cells: string[]) =>
     `${cells

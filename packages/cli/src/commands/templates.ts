@@ -2,7 +2,12 @@
 import type { DocGenClient, DocGenTag, DocGenTemplate } from '@box-docgen/client';
 import { lister, printJson, type Out } from './output.js';
 
-export async function templatesList(docgen: DocGenClient, out: Out, o: { max?: number; json: boolean }, signal?: AbortSignal): Promise<number> {
+export async function templatesList(
+  docgen: DocGenClient,
+  out: Out,
+  o: { max?: number; json: boolean },
+  signal?: AbortSignal,
+): Promise<number> {
   const list = lister<DocGenTemplate>(out, o.json, [
     { title: 'file', width: 14, value: (t) => t.file?.id ?? '' },
     { title: 'name', width: 0, value: (t) => t.file_name ?? '' },
@@ -28,21 +33,36 @@ export async function templatesTags(
     { title: 'json paths', width: 0, value: (t) => (t.json_paths ?? []).join(', ') },
   ]);
   const query = o.templateVersion !== undefined ? { template_version_id: o.templateVersion } : undefined;
-  for await (const tag of docgen.templates.listTags(templateId, query, { signal, ...(o.timeoutMs !== undefined && { timeoutMs: o.timeoutMs }) })) {
+  for await (const tag of docgen.templates.listTags(templateId, query, {
+    signal,
+    ...(o.timeoutMs !== undefined && { timeoutMs: o.timeoutMs }),
+  })) {
     list.item(tag);
   }
   list.end();
   return 0;
 }
 
-export async function templatesMark(docgen: DocGenClient, out: Out, fileId: string, json: boolean, signal?: AbortSignal): Promise<number> {
+export async function templatesMark(
+  docgen: DocGenClient,
+  out: Out,
+  fileId: string,
+  json: boolean,
+  signal?: AbortSignal,
+): Promise<number> {
   const template = await docgen.templates.create({ file: { id: fileId, type: 'file' } }, { signal });
   if (json) printJson(out, template);
   else out.write(`marked file ${template.file?.id ?? fileId} as a Doc Gen template\n`);
   return 0;
 }
 
-export async function templatesUnmark(docgen: DocGenClient, out: Out, templateId: string, json: boolean, signal?: AbortSignal): Promise<number> {
+export async function templatesUnmark(
+  docgen: DocGenClient,
+  out: Out,
+  templateId: string,
+  json: boolean,
+  signal?: AbortSignal,
+): Promise<number> {
   await docgen.templates.delete(templateId, { signal });
   if (json) printJson(out, { unmarked: templateId });
   else out.write(`file ${templateId} is no longer a Doc Gen template\n`);

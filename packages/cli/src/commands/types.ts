@@ -5,7 +5,11 @@ import type { DocGenClient, DocGenTag } from '@box-docgen/client';
 import { userInputType } from '../input-type.js';
 import type { Out } from './output.js';
 
-export async function typesCommand(docgen: DocGenClient, out: Out, o: { template: string; templateVersion?: string; name: string; file?: string }): Promise<number> {
+export async function typesCommand(
+  docgen: DocGenClient,
+  out: Out,
+  o: { template: string; templateVersion?: string; name: string; file?: string },
+): Promise<number> {
   const tags: DocGenTag[] = [];
   const query = o.templateVersion !== undefined ? { template_version_id: o.templateVersion } : undefined;
   for await (const tag of docgen.templates.listTags(o.template, query)) tags.push(tag);

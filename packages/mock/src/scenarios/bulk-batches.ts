@@ -15,9 +15,27 @@ export default defineScenario({
     'Each POST /docgen_batches gets a new batch id; GET /docgen_batch_jobs/{batch_id} lists one job per row sent, ' +
     'unfinished for the first polls reads, then completed (every failEvery-th row failed).',
   options: {
-    polls: { type: 'number', default: 2, integer: true, min: 0, description: 'reads of each job that still answer it unfinished' },
-    failEvery: { type: 'number', default: 0, integer: true, min: 0, description: 'every Nth row of the run fails (0: none)' },
-    firstId: { type: 'number', default: 7100001, integer: true, min: 1, description: 'the first batch id handed out (static mode)' },
+    polls: {
+      type: 'number',
+      default: 2,
+      integer: true,
+      min: 0,
+      description: 'reads of each job that still answer it unfinished',
+    },
+    failEvery: {
+      type: 'number',
+      default: 0,
+      integer: true,
+      min: 0,
+      description: 'every Nth row of the run fails (0: none)',
+    },
+    firstId: {
+      type: 'number',
+      default: 7100001,
+      integer: true,
+      min: 1,
+      description: 'the first batch id handed out (static mode)',
+    },
   },
   state: ({ polls, failEvery }) => ({ polls, failEvery }),
   create({ polls, failEvery, firstId }) {

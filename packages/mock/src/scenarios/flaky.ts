@@ -25,7 +25,10 @@ export default defineScenario({
       if (request.method === 'OPTIONS') return undefined;
       if (random() >= rate) return undefined;
       if (random() < drop) return { drop: true };
-      return { status: 503, body: clientError(503, 'The service is temporarily unavailable (flaky scenario). Try again.') };
+      return {
+        status: 503,
+        body: clientError(503, 'The service is temporarily unavailable (flaky scenario). Try again.'),
+      };
     };
   },
 });

@@ -16,10 +16,16 @@ import rateLimited from './rate-limited.js';
 import tagsProcessing from './tags-processing.js';
 import type { Scenario, ScenarioOptionSpec, ScenarioOptionValue } from './types.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: a registry holds scenarios whatever their options type.
 export type AnyScenario = Scenario<any>;
 
-export const BUILT_IN_SCENARIOS: readonly AnyScenario[] = [jobsProgress, rateLimited, flaky, tagsProcessing, bulkBatches];
+export const BUILT_IN_SCENARIOS: readonly AnyScenario[] = [
+  jobsProgress,
+  rateLimited,
+  flaky,
+  tagsProcessing,
+  bulkBatches,
+];
 
 /** Options per scenario name, e.g. `{ 'rate-limited': { every: 2 } }`. */
 export type ScenarioOptionsMap = Record<string, Record<string, ScenarioOptionValue>>;
@@ -38,7 +44,9 @@ export function scenarioRegistry(extra: readonly AnyScenario[] = []): Map<string
   const registry = new Map<string, AnyScenario>();
   for (const scenario of [...BUILT_IN_SCENARIOS, ...extra]) {
     if (!/^[a-z0-9][a-z0-9-]*$/.test(scenario.name)) {
-      throw new ScenarioSpecError(`scenario names are lower-case letters, digits and dashes; got ${JSON.stringify(scenario.name)}`);
+      throw new ScenarioSpecError(
+        `scenario names are lower-case letters, digits and dashes; got ${JSON.stringify(scenario.name)}`,
+      );
     }
     if (scenario.name === 'none') throw new ScenarioSpecError('"none" is reserved: it means no scenario');
     registry.set(scenario.name, scenario);
@@ -46,15 +54,23 @@ export function scenarioRegistry(extra: readonly AnyScenario[] = []): Map<string
   return registry;
 }
 
-function convert(scenario: string, key: string, spec: ScenarioOptionSpec, raw: ScenarioOptionValue): ScenarioOptionValue {
+function convert(
+  scenario: string,
+  key: string,
+  spec: ScenarioOptionSpec,
+  raw: ScenarioOptionValue,
+): ScenarioOptionValue {
   const where = `option ${key} of scenario ${scenario}`;
   switch (spec.type) {
     case 'number': {
       const value = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
       if (!Number.isFinite(value)) throw new ScenarioSpecError(`${where} must be a number, got ${JSON.stringify(raw)}`);
-      if (spec.integer && !Number.isInteger(value)) throw new ScenarioSpecError(`${where} must be a whole number, got ${value}`);
-      if (spec.min !== undefined && value < spec.min) throw new ScenarioSpecError(`${where} must be at least ${spec.min}, got ${value}`);
-      if (spec.max !== undefined && value > spec.max) throw new ScenarioSpecError(`${where} must be at most ${spec.max}, got ${value}`);
+      if (spec.integer && !Number.isInteger(value))
+        throw new ScenarioSpecError(`${where} must be a whole number, got ${value}`);
+      if (spec.min !== undefined && value < spec.min)
+        throw new ScenarioSpecError(`${where} must be at least ${spec.min}, got ${value}`);
+      if (spec.max !== undefined && value > spec.max)
+        throw new ScenarioSpecError(`${where} must be at most ${spec.max}, got ${value}`);
       return value;
     }
     case 'boolean': {
@@ -109,7 +125,10 @@ export function parseScenarios(
     for (const pair of (match[2] ?? '').split(',')) {
       if (pair.trim() === '') continue;
       const eq = pair.indexOf('=');
-      if (eq <= 0) throw new ScenarioSpecError(`scenario ${name}: options are written key=value, got ${JSON.stringify(pair.trim())}`);
+      if (eq <= 0)
+        throw new ScenarioSpecError(
+          `scenario ${name}: options are written key=value, got ${JSON.stringify(pair.trim())}`,
+        );
       inline[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
     }
     return { scenario, options: resolveOptions(scenario, { ...defaults[name], ...inline }) };
@@ -133,7 +152,9 @@ export function checkScenarioOptions(map: ScenarioOptionsMap, registry: Map<stri
   for (const [name, given] of Object.entries(map)) {
     const scenario = registry.get(name);
     if (!scenario) {
-      throw new ScenarioSpecError(`scenarioOptions: unknown scenario ${JSON.stringify(name)}; known scenarios: ${[...registry.keys()].join(', ')}`);
+      throw new ScenarioSpecError(
+        `scenarioOptions: unknown scenario ${JSON.stringify(name)}; known scenarios: ${[...registry.keys()].join(', ')}`,
+      );
     }
     if (!given || typeof given !== 'object') throw new ScenarioSpecError(`scenarioOptions.${name} must be an object`);
     resolveOptions(scenario, given);
@@ -142,5 +163,11 @@ export function checkScenarioOptions(map: ScenarioOptionsMap, registry: Map<stri
 
 export { defineScenario } from './types.js';
 export type {
-  Scenario, ScenarioAnswer, ScenarioContext, ScenarioHandler, ScenarioOptionSpec, ScenarioOptionValue, ScenarioRequest,
+  Scenario,
+  ScenarioAnswer,
+  ScenarioContext,
+  ScenarioHandler,
+  ScenarioOptionSpec,
+  ScenarioOptionValue,
+  ScenarioRequest,
 } from './types.js';

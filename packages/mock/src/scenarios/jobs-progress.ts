@@ -28,8 +28,9 @@ export default defineScenario({
   create({ polls }, context) {
     const names = context.exampleNames(BATCH_JOBS, 'get', 200);
     const doneBatch = DONE_BATCH_EXAMPLES.find((name) => names.includes(name)) ?? names[0] ?? 'completed';
-    const doneEntries = (context.example(BATCH_JOBS, 'get', 200, doneBatch) as { entries?: { id?: string; status?: string }[] })
-      ?.entries ?? [];
+    const doneEntries =
+      (context.example(BATCH_JOBS, 'get', 200, doneBatch) as { entries?: { id?: string; status?: string }[] })
+        ?.entries ?? [];
     const jobExamples = context.exampleNames(JOB, 'get', 200);
     /** A job of the finished batch keeps its status when read alone; any other job completes. */
     const doneJob = (id: string) => {

@@ -9,7 +9,13 @@ export default defineScenario({
     'GET /docgen_templates/{template_id}/tags answers 202 (the `processing` example) for the first requests of each ' +
     'template, then 200 with the tags.',
   options: {
-    polls: { type: 'number', default: 1, integer: true, min: 0, description: 'how many 202 answers each template gets first' },
+    polls: {
+      type: 'number',
+      default: 1,
+      integer: true,
+      min: 0,
+      description: 'how many 202 answers each template gets first',
+    },
   },
   create({ polls }) {
     const asked = new Map<string, number>();
