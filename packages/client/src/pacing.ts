@@ -6,10 +6,12 @@
 //   const docgen = createDocGenClient({ token, pacer: createPacer() });
 //
 // How the rate moves: until the first 429 it grows by half every second (the limit is unknown).
-// A 429 pauses all sends for its Retry-After and sets the rate just under what the server accepted
-// in the second before it (or halves it, when less than a second of answers has been seen); from
-// then on the rate creeps up by 1% a second, so a limit that rises is found again. `maxRate` caps
-// it for a known quota.
+// A 429 pauses all sends for its Retry-After and sets the rate to the lower of what the server
+// accepted in the second before it (less a margin) and the rate the pacer had a second before it:
+// a server's burst allowance hides an excess for a while, so the rate at the 429 is often over the
+// limit, while the one a second earlier was taken. (With less than a second of answers seen, the
+// rate is halved.) From then on the rate creeps up by 0.5% a second, so a limit that rises is
+// found again without a 429 every few seconds. `maxRate` caps it for a known quota.
 import { DocGenValidationError } from './errors.js';
 import { onAbort } from './retry.js';
 
@@ -33,12 +35,15 @@ export interface Pacer {
 /** Box documents about 1,000 API calls a minute per user: a start that is right for most apps. */
 const START_RATE = 16;
 const GROWTH_PER_SECOND = 1.5;
-const PROBE_PER_SECOND = 0.01;
+const PROBE_PER_SECOND = 0.005;
 /** How far under the rate the server accepted a paced client settles. */
 const MARGIN = 0.95;
 /** One 429 never cuts the rate by more than half. */
 const MAX_CUT = 0.5;
 const MIN_RATE = 0.1;
+/** The rate's recent values are kept this often, for this long: enough to look a second back. */
+const SAMPLE_MS = 100;
+const HISTORY_MS = 2000;
 
 export function createPacer({ maxRate = Infinity, startRate = START_RATE }: PacerOptions = {}): Pacer {
   if (!(maxRate > 0)) throw new DocGenValidationError('maxRate', 'must be a number above 0');
@@ -57,6 +62,18 @@ export function createPacer({ maxRate = Infinity, startRate = START_RATE }: Pace
   let countingSince = Date.now();
   let accepted: number[] = [];
   let grownAt = Date.now();
+  let history = [{ at: grownAt, rate }];
+
+  const remember = (now: number) => {
+    if (now - history.at(-1)!.at >= SAMPLE_MS) history.push({ at: now, rate });
+    while (history.length > 1 && history[1]!.at <= now - HISTORY_MS) history.shift();
+  };
+  /** The rate in force at `time` (the oldest one kept, when that is further back). */
+  const rateAt = (time: number) => {
+    let { rate: then } = history[0]!;
+    for (const sample of history) if (sample.at <= time) then = sample.rate;
+    return then;
+  };
 
   const pump = () => {
     timer = undefined;
@@ -76,6 +93,7 @@ export function createPacer({ maxRate = Infinity, startRate = START_RATE }: Pace
     const seconds = (now - grownAt) / 1000;
     grownAt = now;
     rate = Math.min(maxRate, rate * (limited ? 1 + PROBE_PER_SECOND * seconds : GROWTH_PER_SECOND ** seconds));
+    remember(now);
   };
 
   return {
@@ -106,12 +124,14 @@ export function createPacer({ maxRate = Infinity, startRate = START_RATE }: Pace
         // the first 429 of a burst sets the pace.
         if (sentAt < heldAt) return;
         heldAt = now;
-        // What the server accepted in the last second tells its limit; less than a second of
-        // answers since the last pause mostly shows its burst, so then the rate is halved.
+        // What the server accepted in the last second bounds its limit, and so does the rate a
+        // second ago; less than a second of answers since the last pause mostly shows its
+        // burst, so then the rate is halved.
         const counted = now - countingSince >= 1000;
         const seen = accepted.filter((t) => t > now - 1000).length;
         limited = true;
-        rate = Math.max(MIN_RATE, rate * MAX_CUT, counted ? Math.min(rate, seen * MARGIN) : 0);
+        rate = Math.max(MIN_RATE, rate * MAX_CUT, counted ? Math.min(rate, seen * MARGIN, rateAt(now - 1000)) : 0);
+        history = [{ at: now, rate }];
         heldUntil = now + retryAfterMs;
         countingSince = grownAt = heldUntil;
         accepted = [];
