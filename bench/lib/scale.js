@@ -95,6 +95,9 @@ export async function benchScale({ sizes = [10_000, 1_000_000], limitS = 300, lo
           cpuUsPerRow: done ? m.cpuUs / rows : NaN,
           cores: done ? m.cpuUs / 1e6 / seconds : NaN,
           maxRss: m.maxRss,
+          peakHeapTotal: m.peakHeapTotal,
+          peakHeapUsed: m.peakHeapUsed,
+          peakExternal: m.peakExternal,
         });
         log(
           `  ${rows} rows: ${done ? `${seconds.toFixed(1)} s` : `not completed (${result.signal ?? `exit ${result.code}`})`}`,

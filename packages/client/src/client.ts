@@ -30,7 +30,11 @@ export function createDocGenClient(options: DocGenClientOptions): DocGenClient {
     async fetch(req: Request) {
       // The body is read once, so that every attempt can send it.
       const body = req.body && (await req.arrayBuffer());
-      const { response, data, redact } = await transport(req, body, { signal: req.signal }, 'arrayBuffer');
+      const { method, url, headers: sent, redirect, signal } = req;
+      const { response, data, redact } = await transport(
+        { method, url, headers: sent, redirect, body, read: 'arrayBuffer' },
+        { signal },
+      );
       // An error answer may echo the token (gateways echo request headers): redacted, headers too.
       const clean = response.ok || !data ? data : redact(new TextDecoder().decode(data));
       const headers = response.ok

@@ -44,7 +44,7 @@ async function failure(
   } catch {
     // not JSON: kept as text
   }
-  throw new DocGenApiError(response, body, request, redact);
+  throw new DocGenApiError(response, { body, request, redact });
 }
 
 const found = (response: Response): Download => {
@@ -80,7 +80,7 @@ export function createDownloader(options: DocGenClientOptions): Downloader {
       unversioned: !('versioned' in ep),
     };
     for (let round = 0, started = Date.now(); ; round++) {
-      const { response, redact } = await transport(out, undefined, o, 'stream');
+      const { response, redact } = await transport({ ...out, read: 'stream' }, o);
       const location = response.headers.get('location');
       if (response.status >= 300 && response.status < 400 && location) {
         response.body?.cancel().catch(() => {});
@@ -89,7 +89,7 @@ export function createDownloader(options: DocGenClientOptions): Downloader {
       // A browser hides manual redirects (an opaque answer, status 0): asked again with
       // redirect 'follow', where fetch itself drops Authorization on the way to another origin.
       if (response.type === 'opaqueredirect') {
-        const again = await transport({ ...out, redirect: 'follow' }, undefined, o, 'stream');
+        const again = await transport({ ...out, redirect: 'follow', read: 'stream' }, o);
         if (!again.response.ok) return failure(again.response, request, again.redact);
         return found(again.response);
       }
@@ -100,8 +100,7 @@ export function createDownloader(options: DocGenClientOptions): Downloader {
       if (Date.now() - started + delayMs > timeoutMs) {
         throw new DocGenTimeoutError(
           `${ep.method} ${url}: the file is still not ready (202) after ${Date.now() - started} ms`,
-          request,
-          false,
+          { request, outcomeUnknown: false },
         );
       }
       await sleep(delayMs, o.signal);

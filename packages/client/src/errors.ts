@@ -24,7 +24,7 @@ export const OUTCOME_UNKNOWN = 'outcome is unknown (it may have reached Box), no
 /** Bad input caught before any request was sent; `field` names the culprit. */
 export class DocGenValidationError extends DocGenError {
   override name = 'DocGenValidationError';
-  declare readonly field: string;
+  readonly field: string;
   constructor(field: string, problem: string) {
     super(`${field}: ${problem}`);
     this.field = field;
@@ -36,24 +36,32 @@ const MAX_MESSAGE = 1_000;
 const cut = (text: string) =>
   text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE)}… [cut ${text.length - MAX_MESSAGE} characters]` : text;
 
+/** What DocGenApiError is made from: the answer, its parsed body, and the request. */
+export interface ApiErrorSource {
+  /** The answer's body: parsed JSON, or the text when it was not JSON. */
+  body: unknown;
+  request: FailedRequest;
+  /** Takes every token the client sent out of the headers and the status text. */
+  redact?: (text: string) => string;
+}
+
 /** The API answered with a status outside 2xx. */
 export class DocGenApiError extends DocGenError {
   override name = 'DocGenApiError';
-  declare readonly status: number;
-  declare readonly code: string | undefined;
-  declare readonly requestId: string | undefined;
-  declare readonly helpUrl: string | undefined;
-  declare readonly contextInfo: Record<string, unknown> | null | undefined;
-  /** Response headers, lower-cased. */
-  declare readonly headers: Record<string, string>;
+  readonly status: number;
+  readonly code: string | undefined;
+  readonly requestId: string | undefined;
+  readonly helpUrl: string | undefined;
+  readonly contextInfo: Record<string, unknown> | null | undefined;
   /** The body as received when it was not a JSON error object, cut to 500 characters. */
-  declare readonly rawBody: string | undefined;
-  declare readonly request: FailedRequest;
+  readonly rawBody: string | undefined;
+  readonly request: FailedRequest;
   /** True for a POST answered by a 5xx: Box may have acted on it, so it was not retried. */
-  declare readonly outcomeUnknown: boolean;
+  readonly outcomeUnknown: boolean;
+  /** Response headers, lower-cased. */
+  readonly headers: Record<string, string>;
 
-  /** `redact` takes out of the headers and the status text every token the client sent. */
-  constructor(response: Response, body: unknown, request: FailedRequest, redact = (text: string) => text) {
+  constructor(response: Response, { body, request, redact = (text) => text }: ApiErrorSource) {
     // A ClientError body when there is one; HTML, empty or cut-off bodies still give a useful error.
     const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
     // The fields of a JSON object body; any other body (text, none) has none of them.
@@ -69,17 +77,15 @@ export class DocGenApiError extends DocGenError {
         requestId ? ` (request id ${requestId})` : ''
       }${outcomeUnknown ? `; ${OUTCOME_UNKNOWN}` : ''}`,
     );
-    Object.assign(this, {
-      status,
-      code,
-      requestId,
-      helpUrl: str(json.help_url),
-      contextInfo: json.context_info,
-      rawBody,
-      request,
-      outcomeUnknown,
-      headers: Object.fromEntries([...headers].map(([name, value]) => [name, redact(value)])),
-    });
+    this.status = status;
+    this.code = code;
+    this.requestId = requestId;
+    this.helpUrl = str(json.help_url);
+    this.contextInfo = json.context_info as Record<string, unknown> | null | undefined;
+    this.rawBody = rawBody;
+    this.request = request;
+    this.outcomeUnknown = outcomeUnknown;
+    this.headers = Object.fromEntries([...headers].map(([name, value]) => [name, redact(value)]));
   }
 }
 
@@ -89,11 +95,15 @@ export class DocGenApiError extends DocGenError {
  */
 export class DocGenConnectionError extends DocGenError {
   override name = 'DocGenConnectionError';
-  declare readonly request: FailedRequest;
-  declare readonly outcomeUnknown: boolean;
-  constructor(message: string, request: FailedRequest, outcomeUnknown: boolean, options?: { cause?: unknown }) {
-    super(message, options);
-    Object.assign(this, { request, outcomeUnknown });
+  readonly request: FailedRequest;
+  readonly outcomeUnknown: boolean;
+  constructor(
+    message: string,
+    { request, outcomeUnknown, cause }: { request: FailedRequest; outcomeUnknown: boolean; cause?: unknown },
+  ) {
+    super(message, { cause });
+    this.request = request;
+    this.outcomeUnknown = outcomeUnknown;
   }
 }
 
@@ -105,7 +115,7 @@ export class DocGenTimeoutError extends DocGenConnectionError {
 /** `wait()` ran past its `timeoutMs`; `jobs` holds what the last poll saw. */
 export class DocGenWaitTimeoutError<Job = unknown> extends DocGenError {
   override name = 'DocGenWaitTimeoutError';
-  declare readonly jobs: Job[];
+  readonly jobs: Job[];
   constructor(message: string, jobs: Job[]) {
     super(message);
     this.jobs = jobs;

@@ -110,7 +110,7 @@ export function createResources(options: DocGenClientOptions) {
     };
     const notReady = ep.success[0] !== 202 && ep.success.includes(202);
     for (let round = 0, started = Date.now(); ; round++) {
-      const { response, data: received, redact } = await transport(out, json, o, 'text');
+      const { response, data: received, redact } = await transport({ ...out, body: json, read: 'text' }, o);
       // An error answer may echo the token (gateways echo request headers): redacted first.
       const answer = response.ok ? received : received && redact(received);
       // biome-ignore lint/suspicious/noExplicitAny: JSON.parse's any is what the method's declared answer (from the spec) is read from.
@@ -122,7 +122,7 @@ export function createResources(options: DocGenClientOptions) {
         if (response.ok) throw new DocGenError(`${method} ${url}: the answer is not JSON`, { cause: error });
         data = answer;
       }
-      if (!response.ok) throw new DocGenApiError(response, data, { method, url }, redact);
+      if (!response.ok) throw new DocGenApiError(response, { body: data, request: { method, url }, redact });
       if (!notReady || response.status !== 202) return data;
       const delayMs = retryDelayMs(round, response.headers, config.retry);
       const waited = Date.now() - started;
@@ -131,8 +131,7 @@ export function createResources(options: DocGenClientOptions) {
         const why = typeof data?.message === 'string' ? `: ${data.message}` : '';
         throw new DocGenTimeoutError(
           `${method} ${url}: still answering 202 after ${waited} ms${why}`,
-          { method, url },
-          false,
+          { request: { method, url }, outcomeUnknown: false },
         );
       }
       await sleep(delayMs, o.signal);

@@ -58,13 +58,16 @@ const neverSent = (e: any, depth = 0): boolean =>
   (NEVER_SENT.test(`${e.code} ${e.message}`) || neverSent(e.cause, depth + 1));
 
 /**
- * What one exchange sends besides its body (a Request will do); the client's auth and version
- * headers are added to `headers`.
+ * What one exchange sends, and how much of the answer it reads inside the attempt's deadline
+ * ('stream' leaves the body to the caller); the client's auth and version headers are added to
+ * `headers`.
  */
-export interface Outgoing {
+export interface Outgoing<R extends Read = Read> {
   method: string;
   url: string;
   headers: Headers;
+  body?: BodyInit | null;
+  read: R;
   redirect?: RequestRedirect;
   /**
    * True for an operation that takes no `box-version` header: one outside Doc Gen whose table
@@ -72,6 +75,8 @@ export interface Outgoing {
    */
   unversioned?: boolean;
 }
+
+type Read = 'text' | 'arrayBuffer' | 'stream';
 
 /** Tokens sent, newest last, kept for redaction: a few, since a token lasts about an hour. */
 const REMEMBERED_TOKENS = 8;
@@ -107,11 +112,9 @@ export function createTransport(config: TransportConfig) {
    * the request and the body read (as `read` says) all run inside each attempt's deadline and the
    * caller's signal, so a token function or a body that stalls cannot hang the call.
    */
-  const exchange = async <R extends 'text' | 'arrayBuffer' | 'stream'>(
-    { method, url, headers: given, redirect, unversioned }: Outgoing,
-    body: BodyInit | null | undefined,
+  const exchange = async <R extends Read>(
+    { method, url, headers: given, body, read, redirect, unversioned }: Outgoing<R>,
     call: CallOptions,
-    read: R,
   ) => {
     const { signal } = call;
     const maxRetries = call.maxRetries ?? config.maxRetries ?? MAX_RETRIES;
@@ -216,9 +219,7 @@ export function createTransport(config: TransportConfig) {
             : 'connection failed';
         throw new (timedOut ? DocGenTimeoutError : DocGenConnectionError)(
           `${method} ${path} ${why}${outcomeUnknown ? `; ${OUTCOME_UNKNOWN}` : retries ? ` (after ${retries + 1} attempts)` : ''}`,
-          { method, url },
-          outcomeUnknown,
-          { cause: failure },
+          { request: { method, url }, outcomeUnknown, cause: failure },
         );
       }
     }
