@@ -76,11 +76,11 @@ describe('documents to disk', () => {
     const box = await api(files.url, 3);
     const report = tmp.write(
       'r.jsonl',
-      [0, 1, 2]
+      `${[0, 1, 2]
         .map((i) =>
           JSON.stringify({ row: i, name: `PO-${i + 1} Acme`, output_file_id: `97000123${i}`, status: 'completed' }),
         )
-        .join('\n') + '\n',
+        .join('\n')}\n`,
     );
     const out = tmp.path('docs');
     const env = envFor({ url: `${box.url}/2.0` });

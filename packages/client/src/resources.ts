@@ -129,10 +129,10 @@ export function createResources(options: DocGenClientOptions) {
       if (waited + delayMs > (o.timeoutMs ?? config.timeoutMs ?? TIMEOUT_MS)) {
         // Box's 202 body says what it is still doing (for tags: extracting them).
         const why = typeof data?.message === 'string' ? `: ${data.message}` : '';
-        throw new DocGenTimeoutError(
-          `${method} ${url}: still answering 202 after ${waited} ms${why}`,
-          { request: { method, url }, outcomeUnknown: false },
-        );
+        throw new DocGenTimeoutError(`${method} ${url}: still answering 202 after ${waited} ms${why}`, {
+          request: { method, url },
+          outcomeUnknown: false,
+        });
       }
       await sleep(delayMs, o.signal);
     }
