@@ -9,8 +9,7 @@
 //
 // "Changed" is what `changeset status --since=<base>` sees — every tracked file that differs
 // between the merge base and the working tree, committed or not — plus untracked files. A file
-// counts only when npm would publish it: it matches the package's `files`, or is package.json,
-// README or LICENSE at the package root. A package.json change that only moves `version` or the
+// counts only when npm would publish it: it is in the list `npm pack --dry-run` prints. A package.json change that only moves `version` or the
 // versions of sibling @box-docgen packages (what `changeset version` writes) does not count.
 // The changesets are the ones `changeset status --since=<base>` reports, so a new changeset must
 // be tracked (`git add`) to count. The packages are versioned together (`fixed`), but each
@@ -18,7 +17,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, matchesGlob, posix, resolve } from 'node:path';
+import { join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { workspaces } from './lib/workspaces.js';
 
@@ -70,31 +69,22 @@ function publishablePackages(cwd) {
     .map(({ rel, manifest }) => ({ dir: rel.split('\\').join('/'), manifest }));
 }
 
-/** Whether npm publishes `file` (relative to the package root), after npm's own rules. */
-export function isPublished(file, manifest) {
-  if (file === 'package.json' || /^(readme|licen[cs]e)(\.[^/]*)?$/i.test(file)) return true;
-  const always = [
-    manifest.main,
-    ...(typeof manifest.bin === 'string' ? [manifest.bin] : Object.values(manifest.bin ?? {})),
-  ]
-    .filter(Boolean)
-    .map((entry) => posix.normalize(entry).replace(/^\.\//, ''));
-  if (always.includes(file)) return true;
-  if (!Array.isArray(manifest.files)) return !/(^|\/)(node_modules|\.git)\//.test(file);
-  let included = false;
-  for (const raw of manifest.files) {
-    const negated = raw.startsWith('!');
-    const entry = posix
-      .normalize(raw.replace(/^!/, ''))
-      .replace(/^\.?\//, '')
-      .replace(/\/$/, '');
-    const hit =
-      file === entry ||
-      file.startsWith(`${entry}/`) ||
-      (/[*?[{]/.test(entry) && (matchesGlob(file, entry) || matchesGlob(file, `${entry}/**`)));
-    if (hit) included = !negated;
-  }
-  return included;
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+/**
+ * The files npm would publish from the package in `dir`, as `npm pack --dry-run` lists them (its
+ * `files`, `main`, `bin`, README and LICENSE rules, not a copy of them). A file deleted since the
+ * base is not listed; it counts as published when a file beside it (same folder) still is.
+ */
+function publishedFiles(cwd, dir) {
+  const out = execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+    cwd: join(cwd, dir),
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const files = new Set(JSON.parse(out)[0].files.map((file) => file.path));
+  const folders = new Set([...files].map((file) => posix.dirname(file)));
+  return (file) => files.has(file) || (!existsSync(join(cwd, dir, file)) && folders.has(posix.dirname(file)));
 }
 
 /** package.json with the fields `changeset version` rewrites taken out. */
@@ -161,13 +151,14 @@ export function check({ base, cwd }) {
   const changesets = changesetsSince(cwd, base);
   const results = [];
   for (const { dir, manifest } of publishablePackages(cwd)) {
-    const files = changed
-      .filter((file) => file.startsWith(`${dir}/`))
-      .filter((file) => {
-        const inner = file.slice(dir.length + 1);
-        if (!isPublished(inner, manifest)) return false;
-        return !(inner === 'package.json' && onlyReleaseFieldsChanged(cwd, mergeBase, file));
-      });
+    const mine = changed.filter((file) => file.startsWith(`${dir}/`));
+    if (!mine.length) continue;
+    const isPublished = publishedFiles(cwd, dir);
+    const files = mine.filter((file) => {
+      const inner = file.slice(dir.length + 1);
+      if (!isPublished(inner)) return false;
+      return !(inner === 'package.json' && onlyReleaseFieldsChanged(cwd, mergeBase, file));
+    });
     if (!files.length) continue;
     const covering = changesets
       .filter((changeset) =>

@@ -91,6 +91,18 @@ describe.concurrent('changeset discipline', () => {
     expect(run.stderr).toContain('1 package(s) changed without a changeset: @box-docgen/client');
   });
 
+  it('counts a published file deleted on the branch (npm pack no longer lists it)', async () => {
+    const { write, git, commit, check } = repo();
+    write('packages/client/src/extra.ts', 'export const b = 1;\n');
+    commit('add extra');
+    git('branch', '-f', 'main');
+    git('rm', '-q', 'packages/client/src/extra.ts');
+    commit('remove extra');
+    const run = await check();
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/✖ @box-docgen\/client: packages\/client\/src\/extra\.ts/);
+  });
+
   it('passes once a changeset added on the branch names the package', async () => {
     const { write, commit, check } = repo();
     write('packages/client/src/index.ts', 'export const a = 2;\n');
