@@ -4,6 +4,11 @@
  */
 import type { ClientError } from '@box-docgen/types';
 
+/** What a caught error says, whatever was thrown. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 export const HELP_URL = 'https://developer.box.com/guides/api-calls/permissions-and-errors/common-errors/';
 
 /** The spec's ClientError (generated), with every field the mock always fills in. */

@@ -27,6 +27,7 @@ import type { AddressInfo, Socket } from 'node:net';
 
 import {
   clientError,
+  messageOf,
   problemError,
   requestViolationError,
   responseViolationError,
@@ -598,8 +599,4 @@ export function urlHost(host: string): string {
   if (host === '::' || host === '[::]') return '[::1]';
   if (host.includes(':') && !host.startsWith('[')) return `[${host}]`;
   return host;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -10,7 +10,7 @@
 import { get as httpGet } from 'node:http';
 
 import { startChildMockServer } from './child.js';
-import { type Violation, describeViolation } from './errors.js';
+import { type Violation, describeViolation, messageOf } from './errors.js';
 import type { Front, FrontOptions } from './front.js';
 import { CONTROL_PREFIX, SCENARIO_HEADER } from './headers.js';
 import { Journal, type RecordedRequest } from './journal.js';
@@ -129,10 +129,6 @@ function getOk(url: string): Promise<void> {
     req.once('timeout', () => req.destroy(new Error('no answer within 10000 ms')));
     req.once('error', reject);
   });
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function checkSeed(caller: string, seed: unknown): string | undefined {

@@ -13,6 +13,7 @@ import { getHttpOperationsFromSpec, ProblemJsonError } from '@stoplight/prism-ht
 import type { IHttpConfig } from '@stoplight/prism-http';
 import { createServer } from '@stoplight/prism-http-server';
 
+import { messageOf } from './errors.js';
 import { redactText } from './journal.js';
 import type { MockLogLevel } from './log-levels.js';
 import type { StateAnswer, StateRequest } from './state.js';
@@ -236,8 +237,4 @@ function waitUntilAnswering(url: string, cors: boolean): Promise<void> {
     req.once('error', reject);
     req.end();
   });
-}
-
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
