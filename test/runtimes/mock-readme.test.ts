@@ -72,6 +72,19 @@ const consumer = () =>
   });
 const inSection = (section: string) => blocks.filter((b) => b.section === section);
 
+/** Whether a version meets a range made of `^x.y.z` and `>=x.y.z` joined by `||` (as engines are here). */
+function meets(version: string, range: string): boolean {
+  const parse = (v: string) => v.replace(/^v/, '').split('.').map(Number) as [number, number, number];
+  const atLeast = (a: number[], b: number[]) => a[0]! - b[0]! || a[1]! - b[1]! || a[2]! - b[2]!;
+  const have = parse(version);
+  return range.split('||').some((part) => {
+    const m = /^\s*(\^|>=)(\d+\.\d+\.\d+)\s*$/.exec(part);
+    if (!m) throw new Error(`engines range part not understood: ${part}`);
+    const want = parse(m[2]!);
+    return atLeast(have, want) >= 0 && (m[1] === '>=' || have[0] === want[0]);
+  });
+}
+
 /** A port nobody listens on now (for the Playwright recipe's fixed port). */
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -138,12 +151,11 @@ describe.each([
     return dir;
   };
 
-  it('the packed mock declares engines that Node 22 LTS and Node 24 meet', () => {
+  it("the runtime meets the packed mock's engines", () => {
     const { engines } = JSON.parse(
       readFileSync(join(project.dir, 'node_modules', '@box-docgen', 'mock', 'package.json'), 'utf8'),
     );
-    expect(engines).toEqual({ node: '^22.12.0 || >=24.0.0' });
-    expect(node.version).toMatch(label === 'Node 22' ? /^v22\.(1[2-9]|[2-9]\d)\./ : /^v2[4-9]\./);
+    expect(meets(node.version, engines.node), `${node.version} vs ${engines.node}`).toBe(true);
   });
 
   for (const section of VITEST) {
