@@ -24,19 +24,21 @@ import { publicWorkspaces, root } from './lib/workspaces.js';
 const ESM_ONLY = ['--ignore-rules', 'cjs-resolves-to-esm'];
 const ATTW_FLAGS = {
   default: [...ESM_ONLY],
-  // The mock needs Node >= 24.18 (Prism 5.16 does), so its TypeScript users resolve with
+  // The mock needs Node 22.12+ (vitest 5 and MSW 3 do), so its TypeScript users resolve with
   // node16/nodenext or bundler; the legacy node10 mode cannot see the `./vitest` subpath export.
   '@box-docgen/mock': ['--profile', 'node16', ...ESM_ONLY],
 };
 
 /**
  * The Node versions each package states: the lowest it is tested on (test/runtimes runs the
- * client on Node 20 and 24). 20.19 and 22.12 are where require() of an ES module works
+ * client on Node 20 and 24, and the mock's README recipes on Node 22 and 24). 20.19 and 22.12 are where require() of an ES module works
  * without a flag; 21.x and 22.0 to 22.11 would need --experimental-require-module.
  */
 export const ENGINES = {
   default: '^20.19.0 || >=22.12.0',
-  '@box-docgen/mock': '>=24.18.0', // Prism 5.16 needs it; tested only on the repo's Node 24
+  // Node 22 LTS and 24: test/runtimes/mock-readme.test.ts. Prism 5.16 declares >=24.18.0 as a
+  // policy (its code is 5.15.11's, which runs on Node 22); npm warns EBADENGINE for it on Node 22.
+  '@box-docgen/mock': '^22.12.0 || >=24.0.0',
 };
 
 /** What may be in a tarball besides package.json, README and LICENSE. */

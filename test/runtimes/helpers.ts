@@ -33,13 +33,27 @@ export interface Fixture {
   tarballs: Record<string, string>;
 }
 
+export interface FixtureOptions {
+  /** The workspaces to pack and install; default the client and its types. */
+  packages?: string[];
+  /** Root devDependencies to install too, at the version the repo has installed (npm's cache has it). */
+  tools?: string[];
+}
+
+/** The version of a root devDependency that `npm ci` installed. */
+export function installedVersion(name: string): string {
+  return JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
+}
+
 /**
  * Copies test/runtimes/fixtures/<name> (and the shared scenario.mjs, and consumer.ts where a
- * tsconfig.json asks for it) to a temp folder and `npm install`s the packed client and types
- * into it. Cached by content: a second call, or a second test file, reuses the same install.
+ * tsconfig.json asks for it) to a temp folder and `npm install`s the packed packages (and the
+ * tools asked for) into it. Cached by content: a second call, or a second test file, reuses
+ * the same install.
  */
-export async function fixture(name: string, retry = true): Promise<Fixture> {
-  const packed = await pack(['@box-docgen/types', '@box-docgen/client']);
+export async function fixture(name: string, options: FixtureOptions = {}, retry = true): Promise<Fixture> {
+  const packed = await pack(options.packages ?? ['@box-docgen/types', '@box-docgen/client']);
+  const tools = (options.tools ?? []).map((tool) => `${tool}@${installedVersion(tool)}`);
   const tarballs: Record<string, string> = Object.fromEntries(
     Object.values(packed as Record<string, { name: string; tarball: string }>).map((p) => [p.name, p.tarball]),
   );
@@ -48,6 +62,7 @@ export async function fixture(name: string, retry = true): Promise<Fixture> {
   const files = [...walk(source), ...shared];
   const key = hash(
     name,
+    tools,
     Object.values(tarballs).map((t) => hash(readFileSync(t))),
     files.map((f) => [relative(fixtures, f), hash(readFileSync(f))]),
   );
@@ -58,7 +73,15 @@ export async function fixture(name: string, retry = true): Promise<Fixture> {
       cpSync(join(fixtures, 'consumer.ts'), join(dir, name, 'consumer.ts'));
     await run(
       'npm',
-      ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', ...Object.values(tarballs)],
+      [
+        'install',
+        '--prefer-offline',
+        '--no-audit',
+        '--no-fund',
+        '--loglevel=error',
+        ...Object.values(tarballs),
+        ...tools,
+      ],
       { cwd: join(dir, name), env: cleanEnv(), timeout: SETUP_TIMEOUT },
     );
   });
@@ -74,7 +97,7 @@ export async function fixture(name: string, retry = true): Promise<Fixture> {
   if (missing.length) {
     if (!retry) throw new Error(`the fixture ${name} in ${dir} lacks ${missing.join(', ')}`);
     rmSync(base, { recursive: true, force: true });
-    return fixture(name, false);
+    return fixture(name, options, false);
   }
   return { dir, tarballs };
 }
@@ -119,6 +142,22 @@ export function node20(): Runtime {
     throw new MissingRuntimeError(
       `Node 20.19+ is needed at ${path} (found ${version ?? 'nothing'}). Install it (e.g. apt-get install nodejs from ` +
         'NodeSource node_20.x, or a Node 20 tarball from nodejs.org), or point NODE20=/path/to/node20 at one.',
+    );
+  }
+  return { path, version };
+}
+
+/**
+ * Node 22 LTS from the private workspace test/runtimes/node22: its `node` devDependency is nested
+ * there (the root's `node` is Node 24, and both cannot own node_modules/.bin/node).
+ */
+export function node22(): Runtime {
+  const path = process.env.NODE22 ?? join(root, 'test', 'runtimes', 'node22', 'node_modules', 'node', 'bin', 'node');
+  const version = probe(path, ['--version']);
+  if (!version?.startsWith('v22.') || !versionAtLeast(version, [22, 12])) {
+    throw new MissingRuntimeError(
+      `Node 22.12+ is needed at ${path} (found ${version ?? 'nothing'}). It comes with the workspace ` +
+        'test/runtimes/node22 (its `node` devDependency): run `npm ci` in the repo (or point NODE22=/path/to/node22 at one).',
     );
   }
   return { path, version };

@@ -11,7 +11,7 @@
  *   import { useSharedMockServer } from '@box-docgen/mock/vitest';
  *   const mock = useSharedMockServer();   // this file's session on the shared server
  *   const docgen = createDocGenClient({ token: 't', baseUrl: mock.url, headers: mock.headers });
- *   expect(await mock.requests()).toMatchObject([{ method: 'POST', path: '/docgen_batches' }]);
+ *   await expect(mock).toHaveReceived('createBatch', { body: { output_type: 'pdf' } });
  *
  * Or a server of the file's own (started in beforeAll, closed in afterAll):
  *
