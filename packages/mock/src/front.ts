@@ -47,9 +47,9 @@ import {
   type ScenarioUse,
 } from './scenarios/index.js';
 import type { ScenarioAnswer, ScenarioContext, ScenarioHandler, ScenarioRequest } from './scenarios/types.js';
-import { matchTemplate, routeOf } from './route.js';
+import { helperRouteOf, matchTemplate, routeOf } from './route.js';
 import { endpoints } from '@box-docgen/types/endpoints';
-import type { DocGenTags } from '@box-docgen/types';
+import type { DocGenTags, OAuth2Error } from '@box-docgen/types';
 import { CALL_HEADER, type StateHost } from './state-host.js';
 import type { MockStatePreload, ProgressSettings } from './state.js';
 
@@ -458,6 +458,11 @@ export async function startFront(options: FrontOptions): Promise<Front> {
     // A mock never answers a request that broke the contract with anything but the violation; a
     // proxy only replaces Prism's own refusal (with errors off, the upstream's answer goes through).
     if (requestErrors.length > 0 && (mode === 'mock' || problem)) {
+      // The sign-in endpoints refuse with Box's OAuth 2.0 error body, not a ClientError.
+      if (helperRouteOf(method, path)?.endpoint.entry === 'auth') {
+        const body = signInRefusal(requestViolationError(method, path, requestErrors), requestErrors);
+        return { answer: jsonAnswer(400, body, keep), violations };
+      }
       const body: ClientErrorBody = requestViolationError(method, path, requestErrors);
       return { answer: jsonAnswer(body.status, body, keep), violations };
     }
@@ -584,6 +589,12 @@ export async function startFront(options: FrontOptions): Promise<Front> {
     }).finally(() => prismAgent.destroy()));
 
   return { url: `http://${urlHost(options.host)}:${port}`, port, reset, close };
+}
+
+/** A request to a sign-in endpoint that broke the spec, as Box's OAuth 2.0 error (an unknown grant has its own code). */
+function signInRefusal(error: ClientErrorBody, violations: Violation[]): OAuth2Error {
+  const grant = violations.some((v) => v.location.at(-1) === 'grant_type' && v.code === 'enum');
+  return { error: grant ? 'unsupported_grant_type' : 'invalid_request', error_description: error.message };
 }
 
 class AnswerTimeout extends Error {
