@@ -107,6 +107,8 @@ export interface FrontOptions {
   onRequest?: (entry: RecordedRequest) => void;
   /** The stateful mode's states (Prism asks them for its answers); absent in the static mode. */
   states?: StateHost;
+  /** The scenarios' clock (default Date.now). */
+  now?: () => number;
   caller: string;
 }
 
@@ -125,7 +127,7 @@ interface Answer {
 }
 
 /** Reads facts about examples from the operations Prism loaded. */
-export function scenarioContext(operations: HttpOperations): ScenarioContext {
+export function scenarioContext(operations: HttpOperations, now: () => number = Date.now): ScenarioContext {
   const contentsOf = (path: string, method: string, status: number | 'default') =>
     operations
       .find((op) => op.path === path && op.method.toLowerCase() === method.toLowerCase())
@@ -134,6 +136,7 @@ export function scenarioContext(operations: HttpOperations): ScenarioContext {
   const examplesOf = (path: string, method: string, status: number | 'default') =>
     (contentsOf(path, method, status)?.examples ?? []) as { key: string; value?: unknown }[];
   return {
+    now,
     exampleNames: (path, method, status) => examplesOf(path, method, status).map((example) => example.key),
     example: (path, method, status, name) => {
       const examples = examplesOf(path, method, status);
@@ -207,7 +210,7 @@ function jsonAnswer(status: number, body: unknown, headers: OutgoingHttpHeaders 
 export async function startFront(options: FrontOptions): Promise<Front> {
   const { prism, journal, registry, mode } = options;
   const upstreamHost = options.upstream?.host ?? 'upstream';
-  const context = scenarioContext(prism.operations);
+  const context = scenarioContext(prism.operations, options.now);
   const exampleTags = context.example(endpoints.listTemplateTags.path, 'get', 200) as DocGenTags | undefined;
   options.states?.setDefaultTags(exampleTags?.entries ?? []);
   const prismAgent = new Agent({ keepAlive: true, maxSockets: 64 });

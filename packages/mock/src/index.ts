@@ -231,6 +231,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       answerTimeoutMs: DEFAULT_ANSWER_TIMEOUT_MS,
       ...(options.onRequest && { onRequest: options.onRequest }),
       ...(states && { states }),
+      ...(options.state?.now && { now: options.state.now }),
       caller,
     },
     journal,
