@@ -149,7 +149,7 @@ describe('options', () => {
     await expect(start({ logLevel: 'loud' as never })).rejects.toThrow(/options\.logLevel/);
     await expect(start({ seed: 1.5 })).rejects.toThrow(/options\.seed/);
     await expect(start({ scenario: 'no-such-scenario' })).rejects.toThrow(
-      /options\.scenario: unknown scenario "no-such-scenario"; known scenarios: jobs-progress, rate-limited, flaky, tags-processing/,
+      /options\.scenario: unknown scenario "no-such-scenario"; known scenarios: jobs-progress, rate-limited, rate-limit, flaky, tags-processing/,
     );
     await expect(start({ scenario: 'rate-limited:every=0' })).rejects.toThrow(
       /option every of scenario rate-limited must be at least 1/,
