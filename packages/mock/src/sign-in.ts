@@ -55,6 +55,10 @@ export interface SignIn {
 
 type Form = Partial<Record<keyof AccessTokenRequest, string>>;
 type Grant = AccessTokenRequest['grant_type'];
+/** The subject types of the form's box_subject_type, which a JWT's box_sub_type takes too. */
+type SubjectType = NonNullable<AccessTokenRequest['box_subject_type']>;
+const ENTERPRISE: SubjectType = 'enterprise';
+const USER: SubjectType = 'user';
 
 /** A code lasts this long (Box's do too: about 30 seconds). */
 const CODE_TTL_MS = 30_000;
@@ -149,7 +153,7 @@ export function createSignIn(options: SignInOptions): SignIn {
   /** Whether the client may act as this subject. */
   const mayActAs = (client: MockClient, type: string | undefined, id: string | undefined) =>
     id !== undefined &&
-    ((type === 'enterprise' && client.enterpriseId === id) || (type === 'user' && !!client.userIds?.includes(id)));
+    ((type === ENTERPRISE && client.enterpriseId === id) || (type === USER && !!client.userIds?.includes(id)));
 
   const jwtGrant = async (client: MockClient, assertion: string | undefined): Promise<Answer> => {
     if (!client.publicKey || !client.publicKeyId)

@@ -218,6 +218,9 @@ export function createDocGenState(options: DocGenStateOptions = {}, serving: Sta
       : createSignIn({ clients: options.clients, tokenTtlSeconds: ttl, now, tokenUrl: () => serving.tokenUrl });
   const notReady = options.downloads?.notReady ?? 0;
   const retryAfter = options.downloads?.retryAfter ?? 1;
+  for (const [name, value] of Object.entries({ notReady, retryAfter }))
+    if (!Number.isInteger(value) || value < 0)
+      throw new TypeError(`state.downloads.${name} must be a whole number, at least 0`);
   /** Reads of each file's content so far. */
   const fileReads = new Map<string, number>();
   /** Download URL key → file id. */

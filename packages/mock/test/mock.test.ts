@@ -163,6 +163,25 @@ describe('options', () => {
     await expect(start({ spec: '/nonexistent/openapi.json' })).rejects.toThrow(
       /cannot load the OpenAPI document \/nonexistent\/openapi\.json/,
     );
+    const app = { clientId: 'a', clientSecret: 'secret-value-1' };
+    await expect(start({ mode: 'stateful', state: { clients: [app, app] } })).rejects.toThrow(
+      /clientId a is listed twice/,
+    );
+    await expect(start({ mode: 'stateful', state: { clients: [{ ...app, clientSecret: '' }] } })).rejects.toThrow(
+      /state\.clients\[0\]\.clientSecret is required/,
+    );
+    await expect(start({ mode: 'stateful', state: { clients: [{ ...app, publicKeyId: 'k' }] } })).rejects.toThrow(
+      /publicKey and publicKeyId go together/,
+    );
+    await expect(start({ mode: 'stateful', state: { tokenTtlSeconds: 0 } })).rejects.toThrow(/state\.tokenTtlSeconds/);
+    await expect(start({ mode: 'stateful', state: { downloads: { retryAfter: 1.5 } } })).rejects.toThrow(
+      /state\.downloads\.retryAfter/,
+    );
+    await expect(start({ mode: 'stateful', childProcess: true, state: { clients: [app] } })).rejects.toThrow(
+      /in-process server/,
+    );
+    const error = await start({ mode: 'stateful', state: { clients: [app, app] } }).catch((e: Error) => e.message);
+    expect(error).not.toContain('secret-value-1');
   });
 });
 
