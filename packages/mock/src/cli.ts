@@ -43,8 +43,9 @@ serve only:
   --expired-token T answer this token 401 as expired, with WWW-Authenticate (repeatable)
   --polls N         reads of a job that still answer it unfinished (default 2)
   --first-id N      the first batch id handed out (default 7100001)
-  --scenario S      jobs-progress, rate-limited, flaky, tags-processing; options as name:key=value,key=value;
-                    several joined by '+' (see: box-docgen-mock scenarios)
+  --scenario S      ${BUILT_IN_SCENARIOS.map((s) => s.name).join(', ')};
+                    options as name:key=value,key=value, e.g. rate-limit:rps=25,burst=5 or
+                    rate-limit:window=60,limit=1000; several joined by '+' (see: box-docgen-mock scenarios)
   --dynamic         generate responses from the schemas instead of serving the examples
   --seed X          seed for --dynamic: the same seed gives the same bodies
 

@@ -48,9 +48,9 @@ import {
   type ScenarioUse,
 } from './scenarios/index.js';
 import type { ScenarioAnswer, ScenarioContext, ScenarioHandler, ScenarioRequest } from './scenarios/types.js';
-import { matchTemplate, routeOf } from './route.js';
+import { helperRouteOf, matchTemplate, routeOf } from './route.js';
 import { endpoints } from '@box-docgen/types/endpoints';
-import type { DocGenTags } from '@box-docgen/types';
+import type { DocGenTags, OAuth2Error } from '@box-docgen/types';
 import { CALL_HEADER, type StateHost } from './state-host.js';
 import type { MockStatePreload, ProgressSettings } from './state.js';
 
@@ -108,6 +108,8 @@ export interface FrontOptions {
   onRequest?: (entry: RecordedRequest) => void;
   /** The stateful mode's states (Prism asks them for its answers); absent in the static mode. */
   states?: StateHost;
+  /** The scenarios' clock (default Date.now). */
+  now?: () => number;
   caller: string;
 }
 
@@ -126,7 +128,7 @@ interface Answer {
 }
 
 /** Reads facts about examples from the operations Prism loaded. */
-export function scenarioContext(operations: HttpOperations): ScenarioContext {
+export function scenarioContext(operations: HttpOperations, now: () => number = Date.now): ScenarioContext {
   const contentsOf = (path: string, method: string, status: number | 'default') =>
     operations
       .find((op) => op.path === path && op.method.toLowerCase() === method.toLowerCase())
@@ -135,6 +137,7 @@ export function scenarioContext(operations: HttpOperations): ScenarioContext {
   const examplesOf = (path: string, method: string, status: number | 'default') =>
     (contentsOf(path, method, status)?.examples ?? []) as { key: string; value?: unknown }[];
   return {
+    now,
     exampleNames: (path, method, status) => examplesOf(path, method, status).map((example) => example.key),
     example: (path, method, status, name) => {
       const examples = examplesOf(path, method, status);
@@ -208,7 +211,7 @@ function jsonAnswer(status: number, body: unknown, headers: OutgoingHttpHeaders 
 export async function startFront(options: FrontOptions): Promise<Front> {
   const { prism, journal, registry, mode } = options;
   const upstreamHost = options.upstream?.host ?? 'upstream';
-  const context = scenarioContext(prism.operations);
+  const context = scenarioContext(prism.operations, options.now);
   const exampleTags = context.example(endpoints.listTemplateTags.path, 'get', 200) as DocGenTags | undefined;
   options.states?.setDefaultTags(exampleTags?.entries ?? []);
   const prismAgent = new Agent({ keepAlive: true, maxSockets: 64 });
@@ -459,6 +462,11 @@ export async function startFront(options: FrontOptions): Promise<Front> {
     // A mock never answers a request that broke the contract with anything but the violation; a
     // proxy only replaces Prism's own refusal (with errors off, the upstream's answer goes through).
     if (requestErrors.length > 0 && (mode === 'mock' || problem)) {
+      // The sign-in endpoints refuse with Box's OAuth 2.0 error body, not a ClientError.
+      if (helperRouteOf(method, path)?.endpoint.entry === 'auth') {
+        const body = signInRefusal(requestViolationError(method, path, requestErrors), requestErrors);
+        return { answer: jsonAnswer(400, body, keep), violations };
+      }
       const body: ClientErrorBody = requestViolationError(method, path, requestErrors);
       return { answer: jsonAnswer(body.status, body, keep), violations };
     }
@@ -585,6 +593,12 @@ export async function startFront(options: FrontOptions): Promise<Front> {
     }).finally(() => prismAgent.destroy()));
 
   return { url: `http://${urlHost(options.host)}:${port}`, port, reset, close };
+}
+
+/** A request to a sign-in endpoint that broke the spec, as Box's OAuth 2.0 error (an unknown grant has its own code). */
+function signInRefusal(error: ClientErrorBody, violations: Violation[]): OAuth2Error {
+  const grant = violations.some((v) => v.location.at(-1) === 'grant_type' && v.code === 'enum');
+  return { error: grant ? 'unsupported_grant_type' : 'invalid_request', error_description: error.message };
 }
 
 class AnswerTimeout extends Error {

@@ -9,6 +9,8 @@
  */
 import { get as httpGet } from 'node:http';
 
+import { helperEndpoints } from '@box-docgen/types/endpoints';
+
 import { startChildMockServer } from './child.js';
 import { type Violation, describeViolation, messageOf } from './errors.js';
 import type { Front, FrontOptions } from './front.js';
@@ -32,7 +34,10 @@ export interface MockServerOptions {
    * checks every request and validates every answer. 'static': Prism serves the spec's examples.
    */
   mode?: 'stateful' | 'static';
-  /** The stateful mode's settings: tokens, how jobs progress and fail, the first id, default tags. */
+  /**
+   * The stateful mode's settings: tokens, the apps that may sign in (`clients`), how jobs progress
+   * and fail, downloads, the first id, default tags.
+   */
   state?: DocGenStateOptions;
   /** Port to listen on; default 0 = a free port chosen by the OS. */
   port?: number;
@@ -85,6 +90,11 @@ export interface MockServer {
   url: string;
   /** The port actually listened on (the OS's choice when port 0 was asked). */
   port: number;
+  /**
+   * Stateful mode, in-process: the download host, another origin, that `GET /files/{id}/content`
+   * redirects to (it serves placeholder PDF and DOCX bytes of the files the mock's jobs wrote).
+   */
+  downloadUrl?: string;
   /** What the server received, oldest first (Authorization redacted). */
   requests(filter?: JournalFilter): Promise<RecordedRequest[]>;
   /** Clears the journal, the scenario counters and the stateful mode's state, of one session or all. */
@@ -169,6 +179,10 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       throw new TypeError(`${caller}: with a child process, write scenario options inline (name:key=value)`);
     if (options.state?.fail || options.state?.now)
       throw new TypeError(`${caller}: options.state.fail and .now cannot be passed to a child process`);
+    if (options.state?.clients || options.state?.tokenTtlSeconds || options.state?.downloads)
+      throw new TypeError(
+        `${caller}: options.state.clients, .tokenTtlSeconds and .downloads are for an in-process server`,
+      );
     return startChildMockServer({ ...options, ...(seed !== undefined && { seed }) });
   }
 
@@ -177,6 +191,11 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const document = resolveSpec(options.spec, caller);
   const cors = options.cors ?? true;
   const states = mode === 'stateful' ? createStateHost(options.state ?? {}) : undefined;
+  const journal = new Journal();
+  const host = options.host ?? '127.0.0.1';
+  const downloads = states
+    ? await (await import('./download-host.js')).startDownloadHost({ host, states, journal, cors })
+    : undefined;
   const prism = await startPrism({
     document,
     ...(states && { answer: states.answer }),
@@ -186,15 +205,19 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     logLevel: options.logLevel ?? 'silent',
     cors,
     caller,
+  }).catch(async (error: unknown) => {
+    await downloads?.close();
+    throw error;
   });
-  const journal = new Journal();
-  return frontOn(
+  // The front closes these two with itself.
+  const behind = { close: () => Promise.all([prism.close(), downloads?.close()]).then(() => undefined) };
+  const server = await frontOn(
     caller,
-    prism,
+    behind,
     {
       mode: 'mock',
       prism,
-      host: options.host ?? '127.0.0.1',
+      host,
       port: options.port ?? 0,
       cors,
       registry,
@@ -204,10 +227,14 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       answerTimeoutMs: DEFAULT_ANSWER_TIMEOUT_MS,
       ...(options.onRequest && { onRequest: options.onRequest }),
       ...(states && { states }),
+      ...(options.state?.now && { now: options.state.now }),
       caller,
     },
     journal,
   );
+  if (!states || !downloads) return server;
+  states.serveAt({ tokenUrl: `${server.url}${helperEndpoints.createAccessToken.path}`, downloadUrl: downloads.url });
+  return { ...server, downloadUrl: downloads.url };
 }
 
 async function frontOn(
@@ -406,7 +433,9 @@ export type {
   RowInfo,
   StateAnswer,
   StateRequest,
+  StateServing,
 } from './state.js';
+export type { MockClient } from './sign-in.js';
 export type { MockLogLevel } from './log-levels.js';
 
 /** Headers that make a client's requests use a scenario: `createDocGenClient({ headers: scenarioHeaders('flaky') })`. */

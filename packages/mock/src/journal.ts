@@ -30,6 +30,8 @@ export interface JournalRecord {
   scenario: string;
   /** What Prism found wrong with the request or the response (empty when it kept to the spec). */
   violations: Violation[];
+  /** 'download' for a request to the download host (the target of a download's 302); absent for the API. */
+  server?: 'download';
 }
 
 /** The JSON body an operation takes (null for one that takes none). */

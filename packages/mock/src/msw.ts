@@ -60,7 +60,13 @@ export function docgenHandlers(options: DocGenHandlersOptions = {}): DocGenHandl
       });
     }
     const headers = Object.fromEntries([...request.headers].map(([name, value]) => [name.toLowerCase(), value]));
-    const answer = state.handle({ method: request.method, path, query: queryOf(url.searchParams), headers, body });
+    const answer = await state.handle({
+      method: request.method,
+      path,
+      query: queryOf(url.searchParams),
+      headers,
+      body,
+    });
     // Not an operation of the spec: left to the next handler, or to onUnhandledRequest.
     if (!answer) return undefined;
     return answer.body === undefined

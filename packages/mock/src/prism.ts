@@ -35,7 +35,7 @@ export interface PrismOptions {
    * checks the request, asks it for the answer and validates that answer against the spec;
    * undefined lets Prism answer from the spec's examples, as in the static mode.
    */
-  answer?: (request: StateRequest) => StateAnswer | undefined;
+  answer?: (request: StateRequest) => StateAnswer | Promise<StateAnswer> | undefined;
   /** Who is starting Prism, for error messages. */
   caller: string;
 }
@@ -135,7 +135,7 @@ interface PrismInput {
  * hand: fp-ts is Prism's, not ours). A request with errors goes back to Prism's mocker, which
  * refuses it exactly as in the static mode.
  */
-function stateForward(answer: (request: StateRequest) => StateAnswer | undefined) {
+function stateForward(answer: NonNullable<PrismOptions['answer']>) {
   return ({ data, validations }: { data: PrismInput; validations: { severity: number }[] }) =>
     () =>
     async () => {
@@ -145,7 +145,7 @@ function stateForward(answer: (request: StateRequest) => StateAnswer | undefined
       for (const [name, value] of Object.entries(data.headers ?? {}))
         if (value !== undefined) headers[name] = [value].flat().join(', ');
       try {
-        const result = answer({
+        const result = await answer({
           method: data.method.toUpperCase(),
           path: data.url.path,
           query: data.url.query ?? {},

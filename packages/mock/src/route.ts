@@ -1,9 +1,12 @@
 // Which operation of the spec a request is: the generated operation table's methods and path
 // templates, matched once per request. No Node built-ins: the front, the state and scenarios use it.
-import { endpoints } from '@box-docgen/types/endpoints';
+import { endpoints, helperEndpoints } from '@box-docgen/types/endpoints';
 
 export type OperationId = keyof typeof endpoints;
 export type Endpoint = (typeof endpoints)[OperationId];
+/** The operations outside Doc Gen (sign-in, downloads), by operationId. */
+export type HelperOperationId = keyof typeof helperEndpoints;
+export type HelperEndpoint = (typeof helperEndpoints)[HelperOperationId];
 
 export interface Route {
   operationId: OperationId;
@@ -45,15 +48,24 @@ export function matchTemplate(template: string, path: string): Record<string, st
   return params;
 }
 
-const table = Object.entries(endpoints) as [OperationId, Endpoint][];
-
-/** The operation a method and path name, or undefined for one the spec does not have. */
-export function routeOf(method: string, path: string): Route | undefined {
-  const upper = method.toUpperCase();
-  for (const [operationId, endpoint] of table) {
-    if (endpoint.method !== upper) continue;
-    const params = matchTemplate(endpoint.path, path);
-    if (params) return { operationId, endpoint, params };
-  }
-  return undefined;
+function router<Id extends string, E extends { method: string; path: string }>(operations: Record<Id, E>) {
+  const table = Object.entries(operations) as [Id, E][];
+  return (
+    method: string,
+    path: string,
+  ): { operationId: Id; endpoint: E; params: Record<string, string> } | undefined => {
+    const upper = method.toUpperCase();
+    for (const [operationId, endpoint] of table) {
+      if (endpoint.method !== upper) continue;
+      const params = matchTemplate(endpoint.path, path);
+      if (params) return { operationId, endpoint, params };
+    }
+    return undefined;
+  };
 }
+
+/** The Doc Gen operation a method and path name, or undefined for one the spec does not have. */
+export const routeOf: (method: string, path: string) => Route | undefined = router(endpoints);
+
+/** The operation outside Doc Gen (sign-in, downloads) a method and path name, or undefined. */
+export const helperRouteOf = router(helperEndpoints);

@@ -10,6 +10,7 @@ import {
   type ProgressSettings,
   type StateAnswer,
   type StateRequest,
+  type StateServing,
 } from './state.js';
 
 /** The header that names a call on the hop from the front to Prism (never sent by clients). */
@@ -31,21 +32,30 @@ export interface StateHost {
   begin(call: Call): string;
   end(id: string): void;
   /** Prism's forward step: the state's answer, or undefined to let Prism answer from the spec's examples. */
-  answer(request: StateRequest): StateAnswer | undefined;
+  answer(request: StateRequest): StateAnswer | Promise<StateAnswer> | undefined;
   /** The spec's example tags, once the spec is loaded. */
   setDefaultTags(tags: readonly DocGenTag[]): void;
+  /** Where the server is reached, once it listens (before any state is made). */
+  serveAt(serving: StateServing): void;
+  /** The bytes behind a download URL key, and the session whose state handed it out. */
+  content(
+    key: string,
+  ): { session: string | undefined; file: NonNullable<ReturnType<DocGenState['content']>> } | undefined;
 }
 
 export function createStateHost(options: DocGenStateOptions): StateHost {
+  // States are made per session on first use: a mistake in the options is reported now instead.
+  createDocGenState(options);
   const states = new Map<string, DocGenState>();
   const calls = new Map<string, Call>();
   let defaultTags: readonly DocGenTag[] = [];
+  const serving: StateServing = {};
   let nextCall = 0;
   const state = (session: string | undefined) => {
     const key = session ?? '';
     let found = states.get(key);
     if (!found) {
-      found = createDocGenState({ tags: defaultTags, ...options });
+      found = createDocGenState({ tags: defaultTags, ...options }, serving);
       states.set(key, found);
     }
     return found;
@@ -66,6 +76,14 @@ export function createStateHost(options: DocGenStateOptions): StateHost {
     },
     setDefaultTags: (tags) => {
       defaultTags = tags;
+    },
+    serveAt: (where) => void Object.assign(serving, where),
+    content: (key) => {
+      for (const [session, found] of states) {
+        const file = found.content(key);
+        if (file) return { session: session === '' ? undefined : session, file };
+      }
+      return undefined;
     },
   };
 }

@@ -17,7 +17,9 @@ import type {
 } from '@box-docgen/types';
 
 import { clientError } from './errors.js';
-import { routeOf, type Endpoint, type OperationId } from './route.js';
+import { placeholderFile } from './placeholder-files.js';
+import { helperRouteOf, routeOf, type Endpoint, type HelperOperationId, type OperationId } from './route.js';
+import { checkClients, createSignIn, type MockClient } from './sign-in.js';
 
 /** A request as the state sees it. Header names are lower-case. */
 export interface StateRequest {
@@ -28,7 +30,7 @@ export interface StateRequest {
   body: unknown;
 }
 
-/** An answer: sent as JSON (no body for 204). */
+/** An answer: sent as JSON (no body for 204), or as text when its content-type is text. */
 export interface StateAnswer {
   status: number;
   headers: Record<string, string>;
@@ -64,8 +66,22 @@ export interface ProgressSettings {
 }
 
 export interface DocGenStateOptions extends Partial<ProgressSettings> {
-  /** The tokens accepted; default: any non-empty token. */
+  /**
+   * The tokens accepted; default: any non-empty token (unless `clients` is set). With `clients`,
+   * these are accepted next to the ones the token endpoint issued.
+   */
   tokens?: readonly string[];
+  /**
+   * The apps that may sign in at `POST /oauth2/token` (and the approval page `GET /authorize`).
+   * When set, the Doc Gen and download endpoints accept only tokens issued here (and `tokens`),
+   * and answer an expired one with Box's 401. Default: none; the token endpoint answers the
+   * spec's example and any non-empty token is accepted.
+   */
+  clients?: readonly MockClient[];
+  /** Seconds an issued access token lasts (its expires_in); default 3600. On the `now` clock. */
+  tokenTtlSeconds?: number;
+  /** Downloads of generated files: the first `notReady` reads of each answer 202 with `retryAfter` (default 0 and 1). */
+  downloads?: { notReady?: number; retryAfter?: number };
   /** Tokens that have expired: 401 with WWW-Authenticate, as Box answers them. */
   expiredTokens?: readonly string[];
   /** The first id handed out (batches, then counting up); default 7100001. Same start, same ids. */
@@ -106,10 +122,23 @@ export interface MockStatePreload {
 }
 
 export interface DocGenState {
-  /** The answer to a request of the spec, or undefined for one it does not know. */
-  handle(request: StateRequest, settings?: Partial<ProgressSettings>): StateAnswer | undefined;
+  /**
+   * The answer to a request of the spec, or undefined for one it does not know (or leaves to the
+   * spec's examples). A promise only for a token request (a JWT's signature is checked with WebCrypto).
+   */
+  handle(request: StateRequest, settings?: Partial<ProgressSettings>): StateAnswer | Promise<StateAnswer> | undefined;
+  /** The bytes behind a download URL the state handed out (its key), or undefined. */
+  content(key: string): { bytes: Uint8Array; contentType: string; fileName: string } | undefined;
   get(): MockState;
   load(preload: MockStatePreload): void;
+}
+
+/** Where the server that hosts a state is reached, once it listens; read per request. */
+export interface StateServing {
+  /** The token endpoint's URL (a JWT assertion's `aud` must be it). */
+  tokenUrl?: string;
+  /** The download host's origin: downloads answer 302 to it; without it, the spec's example answers. */
+  downloadUrl?: string;
 }
 
 interface Job {
@@ -119,6 +148,8 @@ interface Job {
   created: number;
   /** Preloaded jobs are served as given. */
   fixed: boolean;
+  /** The row's generated_file_name (preloaded jobs have none). */
+  fileName?: string;
 }
 
 interface Batch {
@@ -164,7 +195,7 @@ function unfinished(job: Job, settings: ProgressSettings, now: number): boolean 
   return job.reads <= settings.polls;
 }
 
-export function createDocGenState(options: DocGenStateOptions = {}): DocGenState {
+export function createDocGenState(options: DocGenStateOptions = {}, serving: StateServing = {}): DocGenState {
   const defaults: ProgressSettings = {
     polls: options.polls ?? 2,
     failEvery: options.failEvery ?? 0,
@@ -177,6 +208,23 @@ export function createDocGenState(options: DocGenStateOptions = {}): DocGenState
   let nextId = options.firstId ?? 7100001;
   let rows = 0;
   const owner = { user: String(nextId + 900000), enterprise: String(nextId + 800000) };
+  if (options.clients !== undefined) checkClients(options.clients);
+  const ttl = options.tokenTtlSeconds ?? 3600;
+  if (!Number.isInteger(ttl) || ttl < 1)
+    throw new TypeError('state.tokenTtlSeconds must be a whole number of seconds, at least 1');
+  const signIn =
+    options.clients === undefined
+      ? undefined
+      : createSignIn({ clients: options.clients, tokenTtlSeconds: ttl, now, tokenUrl: () => serving.tokenUrl });
+  const notReady = options.downloads?.notReady ?? 0;
+  const retryAfter = options.downloads?.retryAfter ?? 1;
+  for (const [name, value] of Object.entries({ notReady, retryAfter }))
+    if (!Number.isInteger(value) || value < 0)
+      throw new TypeError(`state.downloads.${name} must be a whole number, at least 0`);
+  /** Reads of each file's content so far. */
+  const fileReads = new Map<string, number>();
+  /** Download URL key → file id. */
+  const links = new Map<string, string>();
 
   /** The job as a reader sees it now; `count` makes the read a poll. */
   const view = (job: Job, settings: ProgressSettings, count: boolean): DocGenJobFull => {
@@ -255,6 +303,7 @@ export function createDocGenState(options: DocGenStateOptions = {}): DocGenState
         reads: 0,
         created: now(),
         fixed: false,
+        fileName: data.generated_file_name,
         done: {
           id: jobId,
           type: 'docgen_job',
@@ -343,26 +392,80 @@ export function createDocGenState(options: DocGenStateOptions = {}): DocGenState
     }
   };
 
-  const handle = (request: StateRequest, overrides: Partial<ProgressSettings> = {}): StateAnswer | undefined => {
-    const route = routeOf(request.method, request.path);
-    if (!route) return undefined;
-    const { operationId, endpoint, params } = route;
-    const where = `${endpoint.method} ${request.path}`;
-
+  /** Box's 401 when the request has no token, or one this state does not accept; else undefined. */
+  const unauthorized = (where: string, request: StateRequest): StateAnswer | undefined => {
     const token = /^Bearer\s+(\S+)\s*$/i.exec(request.headers['authorization'] ?? '')?.[1];
     if (token === undefined) {
       return fail(401, `${where}: send the header Authorization: Bearer <token>`, {
         headers: { 'www-authenticate': 'Bearer realm="Service"' },
       });
     }
-    const expired = options.expiredTokens?.includes(token);
-    if (expired || (options.tokens !== undefined && !options.tokens.includes(token))) {
-      return fail(401, `${where}: the access token ${expired ? 'has expired' : 'is not valid'}`, {
-        headers: {
-          'www-authenticate': `Bearer realm="Service", error="invalid_token", error_description="The access token ${expired ? 'has expired' : 'is not valid'}"`,
-        },
-      });
+    const issued = signIn?.check(token);
+    const expired = options.expiredTokens?.includes(token) || issued === 'expired';
+    const restricted = options.tokens !== undefined || signIn !== undefined;
+    const accepted = issued === 'valid' || !!options.tokens?.includes(token);
+    if (!expired && (!restricted || accepted)) return undefined;
+    const why = expired ? 'has expired' : 'is not valid';
+    return fail(401, `${where}: the access token ${why}`, {
+      headers: {
+        'www-authenticate': `Bearer realm="Service", error="invalid_token", error_description="The access token ${why}"`,
+      },
+    });
+  };
+
+  /** The job that wrote a file, by the file's id. */
+  const jobOf = (fileId: string) => [...jobs.values()].find((job) => job.done.output_file?.id === fileId);
+
+  /** `GET /files/{file_id}/content`: 202 for the first reads when asked, then 302 to the download host. */
+  const download = (fileId: string, request: StateRequest, downloadUrl: string): StateAnswer => {
+    const where = `GET ${request.path}`;
+    const refused = unauthorized(where, request);
+    if (refused) return refused;
+    const job = jobOf(fileId)?.done;
+    const version = request.query['version'];
+    if (!job || (version !== undefined && version !== job.output_file_version?.id))
+      return fail(
+        404,
+        `${where}: file ${fileId}${version === undefined ? '' : ` version ${String(version)}`} was not found`,
+      );
+    const reads = (fileReads.get(fileId) ?? 0) + 1;
+    fileReads.set(fileId, reads);
+    if (reads <= notReady) return answer(202, undefined, { 'retry-after': String(retryAfter) });
+    const key = crypto.randomUUID();
+    links.set(key, fileId);
+    return answer(302, undefined, { location: `${downloadUrl.replace(/\/+$/, '')}/d/1/${key}/download` });
+  };
+
+  /** Sign-in and downloads: answered here once clients (or the download host) are configured, else by the examples. */
+  const helper = (
+    operationId: HelperOperationId,
+    params: Record<string, string>,
+    request: StateRequest,
+  ): StateAnswer | Promise<StateAnswer> | undefined => {
+    switch (operationId) {
+      case 'createAccessToken':
+        return signIn?.token(request.body);
+      case 'getAuthorization':
+        return signIn?.authorize(request.query);
+      case 'getFileContent':
+        return serving.downloadUrl === undefined
+          ? undefined
+          : download(params['file_id']!, request, serving.downloadUrl);
     }
+  };
+
+  const handle = (
+    request: StateRequest,
+    overrides: Partial<ProgressSettings> = {},
+  ): StateAnswer | Promise<StateAnswer> | undefined => {
+    const outside = helperRouteOf(request.method, request.path);
+    if (outside) return helper(outside.operationId, outside.params, request);
+    const route = routeOf(request.method, request.path);
+    if (!route) return undefined;
+    const { operationId, endpoint, params } = route;
+    const where = `${endpoint.method} ${request.path}`;
+    const refused = unauthorized(where, request);
+    if (refused) return refused;
     if (request.headers['box-version'] !== BOX_VERSION) {
       return fail(400, `${where}: the header box-version must be ${BOX_VERSION}`, { field: 'box-version' });
     }
@@ -398,8 +501,18 @@ export function createDocGenState(options: DocGenStateOptions = {}): DocGenState
     }
   };
 
+  const content = (key: string) => {
+    const fileId = links.get(key);
+    const job = fileId === undefined ? undefined : jobOf(fileId);
+    if (!job) return undefined;
+    const fileName = `${job.fileName ?? job.done.id}.${job.done.output_type}`;
+    const file = placeholderFile(job.done.output_type, fileName);
+    return file && { ...file, fileName };
+  };
+
   return {
     handle,
+    content,
     load,
     get: () => ({
       templates: [...templates.values()].map((template) => ({ tags: tagsOf(template), ...structuredClone(template) })),

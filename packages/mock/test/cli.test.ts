@@ -91,7 +91,7 @@ describe('box-docgen-mock serve', () => {
   it('lists the scenarios with their options', async () => {
     const s = cli('scenarios');
     expect(await s.exited).toEqual({ code: 0, signal: null });
-    for (const name of ['jobs-progress', 'rate-limited', 'flaky', 'tags-processing'])
+    for (const name of ['jobs-progress', 'rate-limited', 'rate-limit', 'flaky', 'tags-processing'])
       expect(s.stdout()).toMatch(new RegExp(`^${name}$`, 'm'));
     expect(s.stdout()).toContain('every=3');
   });

@@ -143,6 +143,7 @@ describe('mock.requests()', () => {
     expect(scenarios.map((s) => s.name)).toEqual([
       'jobs-progress',
       'rate-limited',
+      'rate-limit',
       'flaky',
       'tags-processing',
       'bulk-batches',

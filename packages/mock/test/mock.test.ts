@@ -149,7 +149,7 @@ describe('options', () => {
     await expect(start({ logLevel: 'loud' as never })).rejects.toThrow(/options\.logLevel/);
     await expect(start({ seed: 1.5 })).rejects.toThrow(/options\.seed/);
     await expect(start({ scenario: 'no-such-scenario' })).rejects.toThrow(
-      /options\.scenario: unknown scenario "no-such-scenario"; known scenarios: jobs-progress, rate-limited, flaky, tags-processing/,
+      /options\.scenario: unknown scenario "no-such-scenario"; known scenarios: jobs-progress, rate-limited, rate-limit, flaky, tags-processing/,
     );
     await expect(start({ scenario: 'rate-limited:every=0' })).rejects.toThrow(
       /option every of scenario rate-limited must be at least 1/,
@@ -163,6 +163,25 @@ describe('options', () => {
     await expect(start({ spec: '/nonexistent/openapi.json' })).rejects.toThrow(
       /cannot load the OpenAPI document \/nonexistent\/openapi\.json/,
     );
+    const app = { clientId: 'a', clientSecret: 'secret-value-1' };
+    await expect(start({ mode: 'stateful', state: { clients: [app, app] } })).rejects.toThrow(
+      /clientId a is listed twice/,
+    );
+    await expect(start({ mode: 'stateful', state: { clients: [{ ...app, clientSecret: '' }] } })).rejects.toThrow(
+      /state\.clients\[0\]\.clientSecret is required/,
+    );
+    await expect(start({ mode: 'stateful', state: { clients: [{ ...app, publicKeyId: 'k' }] } })).rejects.toThrow(
+      /publicKey and publicKeyId go together/,
+    );
+    await expect(start({ mode: 'stateful', state: { tokenTtlSeconds: 0 } })).rejects.toThrow(/state\.tokenTtlSeconds/);
+    await expect(start({ mode: 'stateful', state: { downloads: { retryAfter: 1.5 } } })).rejects.toThrow(
+      /state\.downloads\.retryAfter/,
+    );
+    await expect(start({ mode: 'stateful', childProcess: true, state: { clients: [app] } })).rejects.toThrow(
+      /in-process server/,
+    );
+    const error = await start({ mode: 'stateful', state: { clients: [app, app] } }).catch((e: Error) => e.message);
+    expect(error).not.toContain('secret-value-1');
   });
 });
 

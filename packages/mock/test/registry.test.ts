@@ -43,7 +43,7 @@ describe('scenario syntax', () => {
 
   it('names what is wrong', () => {
     expect(() => parse('slow')).toThrow(
-      'unknown scenario "slow"; known scenarios: jobs-progress, rate-limited, flaky, tags-processing',
+      'unknown scenario "slow"; known scenarios: jobs-progress, rate-limited, rate-limit, flaky, tags-processing',
     );
     expect(() => parse('flaky:rate')).toThrow('scenario flaky: options are written key=value, got "rate"');
     expect(() => parse('flaky:rate=often')).toThrow('option rate of scenario flaky must be a number, got "often"');

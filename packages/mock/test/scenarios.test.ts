@@ -352,7 +352,7 @@ describe('per request, on a server without a scenario', () => {
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 400, code: 'bad_request' });
     expect((error as Error).message).toMatch(
-      /unknown scenario "slow"; known scenarios: jobs-progress, rate-limited, flaky, tags-processing, bulk-batches/,
+      /unknown scenario "slow"; known scenarios: jobs-progress, rate-limited, rate-limit, flaky, tags-processing, bulk-batches/,
     );
   });
 
@@ -403,6 +403,11 @@ describe('what scenarios answer is valid against the spec', () => {
     };
     const limited = await run('rate-limited:every=1', (d) => d.jobs.get('1'));
     expect(limited).toEqual({ violations: [], statuses: [429] });
+    const bucket = await run('rate-limit:rps=0.001,burst=1', async (d) => {
+      await d.jobs.get('1');
+      await d.jobs.get('1');
+    });
+    expect(bucket).toEqual({ violations: [], statuses: [200, 429] });
     const flaky = await run('flaky:rate=1,drop=0', async (d) => {
       await d.templates.list();
     });

@@ -3,6 +3,7 @@
  *
  *   'jobs-progress'                       one scenario with its default options
  *   'rate-limited:every=2,retryAfter=0'   options inline
+ *   'rate-limit:rps=25,burst=5'           a token bucket; 'rate-limit:window=60,limit=1000' a fixed window
  *   'rate-limited:every=4+jobs-progress'  several, joined by '+': the first that acts on a request wins
  *   'none' (or '')                        no scenario
  *
@@ -12,6 +13,7 @@
 import bulkBatches from './bulk-batches.js';
 import flaky from './flaky.js';
 import jobsProgress from './jobs-progress.js';
+import rateLimit from './rate-limit.js';
 import rateLimited from './rate-limited.js';
 import tagsProcessing from './tags-processing.js';
 import type { Scenario, ScenarioOptionSpec, ScenarioOptionValue } from './types.js';
@@ -22,6 +24,7 @@ export type AnyScenario = Scenario<any>;
 export const BUILT_IN_SCENARIOS: readonly AnyScenario[] = [
   jobsProgress,
   rateLimited,
+  rateLimit,
   flaky,
   tagsProcessing,
   bulkBatches,

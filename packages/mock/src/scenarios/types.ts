@@ -52,6 +52,8 @@ export interface ScenarioContext {
   exampleNames(path: string, method: string, status: number | 'default'): string[];
   /** The value of a named example (or the first one) of one response, or undefined. */
   example(path: string, method: string, status: number | 'default', name?: string): unknown;
+  /** The server's clock in milliseconds (Date.now, or the stateful mode's `state.now`). */
+  now(): number;
 }
 
 export interface Scenario<Options extends Record<string, ScenarioOptionValue> = Record<string, ScenarioOptionValue>> {
