@@ -246,7 +246,7 @@ describe(`packages/mock/README.md, ${STORYBOOK}: the story in headless Chromium,
 import meta, * as stories from './${story!.file}';
 const result = window as unknown as { __result?: unknown };
 try {
-  await setupWorker(...meta.parameters.msw.handlers).start({ onUnhandledRequest: 'error', quiet: true, serviceWorker: { url: '/mockServiceWorker.js' } });
+  await setupWorker(...meta.parameters.msw.handlers).start({ onUnhandledFrame: 'error', quiet: true, serviceWorker: { url: '/mockServiceWorker.js' } });
   const [name, story] = Object.entries(stories).find(([key]) => key !== 'default')!;
   const element = (story as { render(): HTMLElement }).render();
   document.body.append(element);

@@ -5,7 +5,7 @@ import { setupWorker } from 'msw/browser';
 
 const docgen = docgenHandlers({ polls: 1, firstId: 7100001, tokens: ['browser-app-token'] });
 await setupWorker(...docgen.handlers).start({
-  onUnhandledRequest: 'error',
+  onUnhandledFrame: 'error',
   quiet: true,
   serviceWorker: { url: '/mockServiceWorker.js' },
 });

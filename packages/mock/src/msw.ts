@@ -67,7 +67,7 @@ export function docgenHandlers(options: DocGenHandlersOptions = {}): DocGenHandl
       headers,
       body,
     });
-    // Not an operation of the spec: left to the next handler, or to onUnhandledRequest.
+    // Not an operation of the spec: left to the next handler, or to onUnhandledFrame (msw 2: onUnhandledRequest).
     if (!answer) return undefined;
     return answer.body === undefined
       ? new HttpResponse(null, { status: answer.status, headers: answer.headers })

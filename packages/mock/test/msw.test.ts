@@ -8,7 +8,7 @@ import { docgenHandlers } from '../src/msw.js';
 const docgen = docgenHandlers({ polls: 1, firstId: 7100001 });
 const server = setupServer(...docgen.handlers);
 // Any request the handlers leave alone is an error: nothing reaches the network.
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
 afterAll(() => server.close());
 beforeEach(() => docgen.reset());
 
