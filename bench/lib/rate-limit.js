@@ -1,15 +1,15 @@
 // Bulk generation against a server that rate-limits: `box-docgen generate` (defaults, no
 // --max-rate, so the pacer has to find the limit; and with --max-rate set to the quota) sends
-// 3,000 rows in batches of 10 (300 POSTs) through a limiter in front of the mock (--no-check:
-// the rows are not checked against a template here, only sent). Two limiter
-// shapes, the ones APIs use: a token bucket (25 requests/s, burst 5, `429` with `Retry-After: 1`)
-// and a fixed window (100 requests per 4 s window, `Retry-After` = seconds to the next window).
+// rows in batches of 10 to the mock with its `rate-limit` scenario in front of `bulk-batches`
+// (--no-check: the rows are not checked against a template here, only sent). Two shapes, the
+// ones APIs use: a token bucket (25 requests/s, burst 5, `429` with `Retry-After: 1`) and a fixed
+// window (100 requests per 4 s window, `Retry-After` = seconds to the next window).
 //
 // share of limit used = POSTs accepted / what the limit's rate (plus the bucket's burst) allows
-// over the run, from the first request to the last answer; share refused = 429s / requests; plus
-// the shortest run the limit allows, and a check that every row reached the mock exactly once.
+// over the run, from the first POST to the last; share refused = 429s / POSTs; plus the shortest
+// run the limit allows, and a check that every row reached the mock exactly once. All of it is
+// read from the mock's journal.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,68 +21,19 @@ const CLI = join(root, 'packages/cli/dist/cli.js');
 const MAKE_SAMPLE = join(root, 'packages/cli/scripts/make-sample.js');
 
 export const SHAPES = {
-  bucket: { label: 'token bucket 25/s, burst 5', rps: 25, burst: 5 },
-  window: { label: 'fixed window 100 per 4 s', limit: 100, windowMs: 4000 },
+  bucket: {
+    label: 'token bucket 25/s, burst 5',
+    rps: 25,
+    burst: 5,
+    scenario: 'rate-limit:rps=25,burst=5,methods=POST',
+  },
+  window: {
+    label: 'fixed window 100 per 4 s',
+    limit: 100,
+    windowMs: 4000,
+    scenario: 'rate-limit:window=4,limit=100,methods=POST',
+  },
 };
-
-/** A limiter: admits or refuses each request as its shape says, and forwards the admitted ones. */
-function limiter(shape, upstream) {
-  const stats = { accepted: 0, refused: 0, first: 0, last: 0 };
-  let tokens = shape.burst ?? 0;
-  let filled = Date.now();
-  let windowStart = 0;
-  let inWindow = 0;
-  /** Undefined when the request may pass, else the seconds to wait. */
-  const refusal = (now) => {
-    if (shape.rps) {
-      tokens = Math.min(shape.burst, tokens + ((now - filled) / 1000) * shape.rps);
-      filled = now;
-      if (tokens >= 1) return void (tokens -= 1);
-      return 1;
-    }
-    if (now - windowStart >= shape.windowMs) {
-      windowStart = now - ((now - windowStart) % shape.windowMs);
-      inWindow = 0;
-    }
-    if (inWindow < shape.limit) return void inWindow++;
-    return Math.ceil((windowStart + shape.windowMs - now) / 1000);
-  };
-  const server = createServer((req, res) => {
-    const now = Date.now();
-    stats.first ||= now;
-    const wait = req.method === 'POST' ? refusal(now) : undefined;
-    if (wait !== undefined) {
-      stats.refused++;
-      stats.last = now;
-      req.resume();
-      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(wait) });
-      res.end(
-        JSON.stringify({
-          type: 'error',
-          status: 429,
-          code: 'too_many_requests',
-          message: 'rate limit',
-          context_info: null,
-          help_url: 'https://developer.box.com/',
-          request_id: 'limit',
-        }),
-      );
-      return;
-    }
-    const forward = httpRequest(new URL(req.url, upstream), { method: req.method, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode, answer.headers);
-      answer.pipe(res);
-      answer.on('end', () => {
-        if (req.method === 'POST') stats.accepted++;
-        stats.last = Date.now();
-      });
-    });
-    req.pipe(forward);
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ server, stats, url: `http://127.0.0.1:${server.address().port}` })),
-  );
-}
 
 /**
  * The shortest run the limit allows for `posts` POSTs starting at `first` (ms): the bucket's
@@ -110,8 +61,7 @@ export async function benchRateLimit({ rows = 3000, longRows = 10_000, batchSize
       const shape = SHAPES[name];
       const data = join(work, `orders-${rows}.csv`);
       await run([MAKE_SAMPLE, String(rows), data], {});
-      const mock = await startMockServer({ scenario: 'bulk-batches:polls=0' });
-      const limit = await limiter(shape, mock.url);
+      const mock = await startMockServer({ scenario: `${shape.scenario}+bulk-batches:polls=0` });
       try {
         const rate = shape.rps ?? shape.limit / (shape.windowMs / 1000);
         const args = [
@@ -140,11 +90,18 @@ export async function benchRateLimit({ rows = 3000, longRows = 10_000, batchSize
         ];
         const result = await run(args, {
           BOX_DEVELOPER_TOKEN: 'bench-token-0123456789',
-          BOX_DOCGEN_BASE_URL: limit.url,
+          BOX_DOCGEN_BASE_URL: mock.url,
         });
-        const { stats } = limit;
         const posts = (await mock.requests()).filter((r) => r.method === 'POST');
-        const names = posts.flatMap((r) => r.body.document_generation_data.map((d) => d.generated_file_name));
+        const accepted = posts.filter((r) => r.status === 202);
+        const times = posts.map((r) => Date.parse(r.time));
+        const stats = {
+          accepted: accepted.length,
+          refused: posts.filter((r) => r.status === 429).length,
+          first: Math.min(...times),
+          last: Math.max(...times),
+        };
+        const names = accepted.flatMap((r) => r.body.document_generation_data.map((d) => d.generated_file_name));
         results[`${name}${known ? '-known' : ''}${rows === longRows ? '-long' : ''}`] = {
           shape: shape.label,
           rows,
@@ -164,7 +121,6 @@ export async function benchRateLimit({ rows = 3000, longRows = 10_000, batchSize
           `  ${name}${known ? ' --max-rate' : ''}, ${rows} rows: ${stats.accepted} accepted, ${stats.refused} refused in ${((stats.last - stats.first) / 1000).toFixed(1)} s`,
         );
       } finally {
-        await new Promise((resolve) => limit.server.close(resolve));
         await mock.close();
       }
     }
