@@ -74,14 +74,10 @@ describe('documents to disk', () => {
   it('download REPORT: a rerun skips complete files, a failure is one line and exit 1, and no temporary file is left', async () => {
     const files = await host(['970001231']);
     const box = await api(files.url, 3);
-    const report = tmp.write(
-      'r.jsonl',
-      [0, 1, 2]
-        .map((i) =>
-          JSON.stringify({ row: i, name: `PO-${i + 1} Acme`, output_file_id: `97000123${i}`, status: 'completed' }),
-        )
-        .join('\n') + '\n',
+    const lines = [0, 1, 2].map((i) =>
+      JSON.stringify({ row: i, name: `PO-${i + 1} Acme`, output_file_id: `97000123${i}`, status: 'completed' }),
     );
+    const report = tmp.write('r.jsonl', `${lines.join('\n')}\n`);
     const out = tmp.path('docs');
     const env = envFor({ url: `${box.url}/2.0` });
     const first = await runCli(

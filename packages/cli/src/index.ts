@@ -1,17 +1,16 @@
 // @box-docgen/cli as a library: the pieces the box-docgen command is made of.
-export { EXIT, generateExit, main, tokenFromCommand } from './cli.js';
-export type { Io } from './cli.js';
-export {
-  classify,
-  generate,
-  parseShard,
-  prepareRow,
-  RefusedError,
-  rowHash,
-  TokenError,
-  UsageError,
-} from './generate.js';
-export type { GenerateOptions, GenerateSummary, RowIssue, Shard } from './generate.js';
+export { main } from './cli.js';
+export { generateExit } from './commands/generate.js';
+export { tokenFromCommand } from './connect.js';
+export { RefusedError, TokenError, UsageError } from './errors.js';
+export { EXIT } from './io.js';
+export type { Io } from './io.js';
+export { generate } from './generate.js';
+export type { GenerateOptions, GenerateSummary, RowIssue } from './generate.js';
+export { prepareRow, rowHash } from './prepare-row.js';
+export { parseShard } from './shard.js';
+export type { Shard } from './shard.js';
+export { classify } from './submit-pass.js';
 export {
   emptyLedgerState,
   ledgerRecords,
