@@ -38,14 +38,14 @@ describe('progress', () => {
     expect(lines.join('\n')).not.toContain('0.0');
   });
 
-  it('report --wait submits nothing: no "0/0 rows submitted"', () => {
+  it('report --wait reads and submits nothing: no "0 rows read", no "0/0 rows submitted"', () => {
     const { progress, lines, at } = plain();
     progress.update({ jobsTotal: 3 });
     progress.update({ phase: 'waiting' });
     at(6_000);
     progress.update({ jobsFinished: 3 });
     progress.stop();
-    expect(lines.at(-1)).toBe('waiting: 3/3 jobs finished · 0 failed · 0.5 jobs/s');
+    expect(lines).toEqual(['waiting: 3/3 jobs finished · 0 failed · 0.5 jobs/s']);
   });
 
   it('plain lines: at most one every five seconds, whatever the number of updates', () => {

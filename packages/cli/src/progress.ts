@@ -101,9 +101,8 @@ export function createProgress(options: {
   const describe = () => {
     if (counts.phase === 'validating') return `${counts.read} rows read`;
     const parts: string[] = [];
-    // `report --wait` submits nothing: no "0/0 rows submitted".
-    if (counts.total > 0 || counts.phase === 'submitting')
-      parts.push(`${counts.submitted}/${counts.total} rows submitted`);
+    // `report --wait`, or a rerun with nothing left to send: no "0/0 rows submitted".
+    if (counts.total > 0) parts.push(`${counts.submitted}/${counts.total} rows submitted`);
     if (counts.jobsTotal > 0 || counts.phase === 'waiting')
       parts.push(`${counts.jobsFinished}/${counts.jobsTotal} jobs finished`);
     const failed = counts.submitFailed + counts.jobsFailed;
@@ -153,7 +152,8 @@ export function createProgress(options: {
       if (stopped) return;
       const phaseChanged = next.phase !== undefined && next.phase !== counts.phase;
       // Plain lines: the phase that ends gets its final line.
-      if (mode === 'plain' && phaseChanged) drawPlain(true);
+      // (Not for a validation that read nothing: `report` has none.)
+      if (mode === 'plain' && phaseChanged && !(counts.phase === 'validating' && counts.read === 0)) drawPlain(true);
       Object.assign(counts, next);
       if (phaseChanged) {
         phaseStarted = now();

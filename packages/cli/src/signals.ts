@@ -1,5 +1,6 @@
 // SIGINT/SIGTERM: the first stops new work (what is in flight finishes and is recorded), the
 // second aborts what is in flight.
+import { setMaxListeners } from 'node:events';
 import { EXIT, type Io } from './io.js';
 import type { Progress } from './progress.js';
 
@@ -14,6 +15,9 @@ export interface Stopper {
 export function stopper(io: Io, progress: () => Progress | undefined): Stopper {
   const stop = new AbortController();
   const force = new AbortController();
+  // Every request and wait in flight listens to these (and lets go when done): with --concurrency
+  // above 10 that is no leak, so no MaxListenersExceededWarning.
+  setMaxListeners(0, stop.signal, force.signal);
   const signals = io.signals ?? process;
   let count = 0;
   const on = (name: 'SIGINT' | 'SIGTERM') => () => {
