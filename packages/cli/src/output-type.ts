@@ -4,8 +4,8 @@ import { UsageError } from './errors.js';
 
 export const OUTPUT_TYPES: readonly OutputType[] = endpoints.createBatch.body.schema.properties.output_type.enum;
 
-export function outputTypeOf(given: string, what = '--output-type'): OutputType {
+export function outputTypeOf(given: string): OutputType {
   const outputType = OUTPUT_TYPES.find((format) => format === given);
-  if (!outputType) throw new UsageError(`${what} must be ${OUTPUT_TYPES.join(' or ')}, got "${given}"`);
+  if (!outputType) throw new UsageError(`--output-type must be ${OUTPUT_TYPES.join(' or ')}, got "${given}"`);
   return outputType;
 }
