@@ -104,8 +104,8 @@ describe('the input encoding', () => {
     ]);
   });
 
-  it('the usage text documents --encoding', async () => {
-    const help = await runCli(['--help']);
+  it("generate's help documents --encoding", async () => {
+    const help = await runCli(['generate', '--help']);
     expect(help.stdout).toMatch(/--encoding utf8\|latin1/);
   });
 });

@@ -146,7 +146,7 @@ describe('validation before anything is sent', () => {
         /--output-type must be docx or pdf, got "png"/,
       ],
       [generateArgs(data, ['--batch-size', '0']), envFor(mock), /--batch-size must be a whole number from 1 to 1000/],
-      [generateArgs(data, ['--bogus']), envFor(mock), /Unknown option '--bogus'/],
+      [generateArgs(data, ['--bogus']), envFor(mock), /unknown option --bogus/],
       [
         generateArgs(data),
         { BOX_DOCGEN_BASE_URL: mock.url },

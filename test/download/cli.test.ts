@@ -1,7 +1,7 @@
 // `generate --wait --download DIR` and `box-docgen download`: documents on disk, through Box's
 // redirect to a download host on another origin (two fault servers on loopback). Names from
-// generated_file_name and the output type, atomic writes, reruns skip complete files, a line per
-// failure and exit 1.
+// generated_file_name and the output type the run recorded (from a report or from the run's
+// ledgers), atomic writes, reruns skip complete files, a line per failure and exit 1.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -26,12 +26,13 @@ const host = (refuse: string[] = []) =>
   });
 
 /** The API: a batch of `n` completed jobs, and each file's content a 302 to the host. */
-const api = (hostUrl: string, n: number) =>
+const api = (hostUrl: string, n: number, outputType = 'pdf') =>
   serve((_, head) => {
     if (head.method === 'POST') return respond(202, { id: '7000123', type: 'docgen_batch' });
     const file = /^\/2\.0\/files\/(\d+)\/content/.exec(head.url);
     if (file) return respond(302, '', { location: `${hostUrl}/d/${file[1]}/download` });
-    return respond(200, jobsPage('7000123', n));
+    const page = jobsPage('7000123', n);
+    return respond(200, { ...page, entries: page.entries.map((job) => ({ ...job, output_type: outputType })) });
   });
 
 const rows = (n: number) =>
@@ -74,14 +75,10 @@ describe('documents to disk', () => {
   it('download REPORT: a rerun skips complete files, a failure is one line and exit 1, and no temporary file is left', async () => {
     const files = await host(['970001231']);
     const box = await api(files.url, 3);
-    const report = tmp.write(
-      'r.jsonl',
-      `${[0, 1, 2]
-        .map((i) =>
-          JSON.stringify({ row: i, name: `PO-${i + 1} Acme`, output_file_id: `97000123${i}`, status: 'completed' }),
-        )
-        .join('\n')}\n`,
+    const lines = [0, 1, 2].map((i) =>
+      JSON.stringify({ row: i, name: `PO-${i + 1} Acme`, output_file_id: `97000123${i}`, status: 'completed' }),
     );
+    const report = tmp.write('r.jsonl', `${lines.join('\n')}\n`);
     const out = tmp.path('docs');
     const env = envFor({ url: `${box.url}/2.0` });
     const first = await runCli(
@@ -103,6 +100,61 @@ describe('documents to disk', () => {
     expect(box.requests.slice(before).map((r) => r.url)).toEqual(['/2.0/files/970001231/content']);
     expect(readFileSync(join(out, 'PO-1 Acme.pdf'), 'utf8')).toBe('kept');
     expect(existsSync(join(out, '.PO-2 Acme.pdf.part'))).toBe(false);
+  });
+
+  it('download LEDGER: the jobs are looked up in Box, the output type comes from the ledger, no --output-type', async () => {
+    const files = await host();
+    const box = await api(files.url, 3, 'docx');
+    const data = tmp.write('orders.csv', rows(3));
+    const ledger = tmp.path('l.jsonl');
+    const env = envFor({ url: `${box.url}/2.0` });
+    const docx = generateArgs(data, ['--state', ledger]).map((a) => (a === 'pdf' ? 'docx' : a));
+    expect((await runCli(docx, { env })).code).toBe(0);
+    const out = tmp.path('docs');
+    const first = await runCli(['download', ledger, '--dir', out, '--json'], { env });
+    expect(first.code, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ files: 3, downloaded: 3, failed: 0, noDocument: 0 });
+    expect(readdirSync(out).sort()).toEqual(['PO-1 Acme.docx', 'PO-2 Acme.docx', 'PO-3 Acme.docx']);
+    // One look at the batch's job list (one page), then the three files.
+    const lookups = box.requests.filter((r) => r.url.startsWith('/2.0/docgen_batch_jobs/7000123'));
+    expect(lookups).toHaveLength(1);
+    // A rerun skips the complete files.
+    const again = await runCli(['download', ledger, '--dir', out], { env });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/0 files written, 3 already there, 0 failed \(of 3\)/);
+    // --output-type still overrides.
+    const pdf = await runCli(['download', ledger, '--dir', tmp.path('pdf'), '--output-type', 'pdf', '--json'], { env });
+    expect(JSON.parse(pdf.stdout)).toMatchObject({ downloaded: 3 });
+    expect(readdirSync(tmp.path('pdf'))).toContain('PO-1 Acme.pdf');
+  });
+
+  it('download REPORT written by --wait: its output_type column names the files; a report without it needs --output-type', async () => {
+    const files = await host();
+    const box = await api(files.url, 2);
+    const data = tmp.write('orders.csv', rows(2));
+    const report = tmp.path('r.csv');
+    const env = envFor({ url: `${box.url}/2.0` });
+    const run = await runCli(
+      generateArgs(data, ['--state', tmp.path('l.jsonl'), '--wait', '--poll-interval', '10', '--report', report]),
+      { env },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(readFileSync(report, 'utf8').split('\n')[0]).toBe(
+      'row,line,name,shard,batch_id,job_id,status,output_file_id,output_type,errors,warnings',
+    );
+    const result = await runCli(['download', report, '--dir', tmp.path('docs')], { env });
+    expect(result.code, result.stderr).toBe(0);
+    expect(readdirSync(tmp.path('docs')).sort()).toEqual(['PO-1 Acme.pdf', 'PO-2 Acme.pdf']);
+
+    const old = tmp.write(
+      'old.jsonl',
+      `${JSON.stringify({ row: 0, name: 'PO-1 Acme', output_file_id: '970001230' })}\n`,
+    );
+    const without = await runCli(['download', old, '--dir', tmp.path('old')], { env });
+    expect(without.code).toBe(1);
+    expect(without.stderr).toContain(
+      'download failed: "PO-1 Acme" (file 970001230): the report does not say the output type',
+    );
   });
 
   it('--download without --wait is a usage error', async () => {

@@ -1,21 +1,39 @@
-// Documents to disk: each generated file of a report (or of generate's own report) downloaded
-// into one folder as `<generated_file_name>.<output type>`. A file is written to a temporary
+// Documents to disk: each generated file of a report or of the ledgers of a run (or of generate's
+// own report) downloaded into one folder as `<generated_file_name>.<output type>`. A file is written to a temporary
 // name, flushed, then renamed, so a file under its own name is always complete and a rerun skips
 // it (resumable); at most `concurrency` downloads at once; one clear line per failure.
 
-import { mkdirSync, existsSync, createWriteStream, renameSync, rmSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import {
+  closeSync,
+  createWriteStream,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { DocGenClient } from '@box-docgen/client';
 import type { Downloader } from '@box-docgen/client/download';
 import type { Progress } from './progress.js';
-import { readRows, formatOf } from './rows.js';
+import { pull } from './pull.js';
 import { safeText } from './redact.js';
+import { collectReport, type ReportLine } from './report.js';
+import { formatOf, readRows } from './rows.js';
 
 export interface DownloadItem {
+  /** The output file's id; empty for a row without a document (its job failed or has not finished). */
   fileId: string;
   /** The generated_file_name (without extension). */
   name: string;
+  /** The output type the run recorded (pdf, docx); absent in reports of earlier versions. */
+  ext?: string;
+  /** Why the row's output file is not known (its batch could not be looked up). */
+  error?: string;
 }
 
 export interface DownloadSummary {
@@ -26,12 +44,14 @@ export interface DownloadSummary {
   /** Already on disk from an earlier run. */
   skipped: number;
   failed: number;
+  /** Rows without an output file (a failed or unfinished job, a batch not sent): nothing to download. */
+  noDocument: number;
   errors: string[];
   /** Stopped by a signal: files not reached are left for a rerun. */
   interrupted: boolean;
 }
 
-/** The report's rows that have an output file. A CSV report's cells lose the ' that kept them from being formulas. */
+/** The report's rows. A CSV report's cells lose the ' that kept them from being formulas. */
 export async function* reportItems(path: string): AsyncGenerator<DownloadItem> {
   const format = formatOf(path);
   for await (const row of readRows(path, format)) {
@@ -41,8 +61,49 @@ export async function* reportItems(path: string): AsyncGenerator<DownloadItem> {
       const text = typeof value === 'string' || typeof value === 'number' ? String(value) : '';
       return format === 'csv' && /^'[=+\-@\t\r]/.test(text) ? text.slice(1) : text;
     };
-    const fileId = cell('output_file_id');
-    if (fileId) yield { fileId, name: cell('name') };
+    const ext = cell('output_type');
+    yield { fileId: cell('output_file_id'), name: cell('name'), ...(ext && { ext }) };
+  }
+}
+
+const itemOf = (line: ReportLine): DownloadItem => ({
+  fileId: line.output_file_id,
+  name: line.name,
+  ...(line.output_type && { ext: line.output_type }),
+  ...(line.status === 'lookup_failed' && { error: line.errors.join(' | ') }),
+});
+
+/**
+ * The rows of a run's ledgers (several: shards, merged), with their jobs looked up in Box once,
+ * as `box-docgen report` does: the ledger records batches, Box knows their output files.
+ */
+export function ledgerItems(
+  ledgers: string[],
+  docgen: DocGenClient,
+  o: { concurrency: number; signal?: AbortSignal },
+): AsyncGenerator<DownloadItem> {
+  return pull<DownloadItem>((push) =>
+    collectReport({ ledgers, docgen, wait: false, concurrency: o.concurrency, signal: o.signal }, (line) =>
+      push(itemOf(line)),
+    ),
+  );
+}
+
+/** Whether `path` is a ledger (its first line is a ledger record) rather than a report. */
+export function isLedger(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(64 * 1024);
+    const first = head
+      .subarray(0, readSync(fd, head, 0, head.length, 0))
+      .toString('utf8')
+      .split('\n')[0]!;
+    const record: unknown = JSON.parse(first);
+    return typeof record === 'object' && record !== null && typeof (record as { t?: unknown }).t === 'string';
+  } catch {
+    return false; // a CSV report, or a JSON lines report whose first line is a report line
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -58,7 +119,8 @@ export async function downloadAll(o: {
   downloader: Downloader;
   items: AsyncIterable<DownloadItem> | Iterable<DownloadItem>;
   dir: string;
-  ext: string;
+  /** The file type for every document; default: what the report or ledger recorded for each. */
+  ext?: string;
   concurrency: number;
   progress?: Progress;
   signal?: AbortSignal;
@@ -70,6 +132,7 @@ export async function downloadAll(o: {
     downloaded: 0,
     skipped: 0,
     failed: 0,
+    noDocument: 0,
     errors: [],
     interrupted: false,
   };
@@ -85,7 +148,10 @@ export async function downloadAll(o: {
   async function one(item: DownloadItem): Promise<void> {
     const bad = badName(item.name);
     if (bad) return fail(item, `the file name cannot be used: ${bad}`);
-    const file = `${item.name}.${o.ext}`;
+    const ext = o.ext ?? item.ext;
+    if (!ext)
+      return fail(item, 'the report does not say the output type (an earlier box-docgen wrote it): pass --output-type');
+    const file = `${item.name}.${ext}`;
     const other = claimed.get(file);
     if (other !== undefined && other !== item.fileId)
       return fail(item, `file ${other} has the same name ${file}; give the rows unique --name values`);
@@ -129,6 +195,14 @@ export async function downloadAll(o: {
       if (o.signal?.aborted) return;
       const next = await iterator.next();
       if (next.done) return;
+      if (!next.value.fileId) {
+        if (next.value.error === undefined) summary.noDocument++;
+        else {
+          summary.files++;
+          fail(next.value, next.value.error);
+        }
+        continue;
+      }
       summary.files++;
       await one(next.value);
       done++;

@@ -1,5 +1,6 @@
-// Progress on stderr: a bar redrawn in place on a terminal, plain lines (at most one a
-// second, plus one per phase) when stderr is a file or a pipe, or nothing at all.
+// Progress on stderr: a bar redrawn in place on a terminal, plain lines (at most one every five
+// seconds, plus one per phase) when stderr is a file or a pipe, or nothing at all. Each shows
+// the counts, and once there is one, the rate and the time left.
 import { safeText } from './redact.js';
 
 export type ProgressMode = 'bar' | 'plain' | 'none';
@@ -36,6 +37,23 @@ interface Output {
   columns?: number;
 }
 
+/** Plain lines: a few a minute keep a log of a long wait short. */
+const PLAIN_INTERVAL_MS = 5_000;
+/** A rate measured over less than this is noise. */
+const RATE_AFTER_MS = 1_000;
+
+/** 45s, 3m 05s, 2h 04m. */
+export function duration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
+}
+
+const rateText = (perSecond: number) =>
+  perSecond >= 10 ? String(Math.round(perSecond)) : perSecond >= 0.1 ? perSecond.toFixed(1) : '<0.1';
+
 export function progressMode(stream: Output, quiet: boolean): ProgressMode {
   if (quiet) return 'none';
   return stream.isTTY ? 'bar' : 'plain';
@@ -49,7 +67,7 @@ export function createProgress(options: {
 }): Progress {
   const { mode, stream } = options;
   const now = options.now ?? Date.now;
-  const plainIntervalMs = options.plainIntervalMs ?? 1_000;
+  const plainIntervalMs = options.plainIntervalMs ?? PLAIN_INTERVAL_MS;
   const counts: ProgressCounts = {
     phase: 'validating',
     read: 0,
@@ -68,22 +86,31 @@ export function createProgress(options: {
   let stopped = false;
   let timer: ReturnType<typeof setInterval> | undefined;
 
-  const rate = () => {
-    const seconds = (now() - phaseStarted) / 1000;
+  /** Rows (submitting) or jobs (waiting) a second since the phase began; undefined until there is one. */
+  const rate = (): number | undefined => {
+    const ms = now() - phaseStarted;
     const done = counts.phase === 'waiting' ? counts.jobsFinished : counts.submitted;
-    return seconds > 0.05 ? (done - phaseBase) / seconds : 0;
+    return ms >= RATE_AFTER_MS && done > phaseBase ? (done - phaseBase) / (ms / 1000) : undefined;
   };
+
+  const left = () =>
+    counts.phase === 'waiting'
+      ? counts.jobsTotal - counts.jobsFinished
+      : counts.total - counts.submitted - counts.submitFailed;
 
   const describe = () => {
     if (counts.phase === 'validating') return `${counts.read} rows read`;
     const parts: string[] = [];
-    parts.push(`${counts.submitted}/${counts.total} rows submitted`);
+    // `report --wait`, or a rerun with nothing left to send: no "0/0 rows submitted".
+    if (counts.total > 0) parts.push(`${counts.submitted}/${counts.total} rows submitted`);
     if (counts.jobsTotal > 0 || counts.phase === 'waiting')
       parts.push(`${counts.jobsFinished}/${counts.jobsTotal} jobs finished`);
     const failed = counts.submitFailed + counts.jobsFailed;
     parts.push(`${failed} failed`);
-    if (counts.phase === 'submitting' || counts.phase === 'waiting') {
-      parts.push(`${rate().toFixed(1)} ${counts.phase === 'waiting' ? 'jobs' : 'rows'}/s`);
+    const r = counts.phase === 'submitting' || counts.phase === 'waiting' ? rate() : undefined;
+    if (r !== undefined) {
+      parts.push(`${rateText(r)} ${counts.phase === 'waiting' ? 'jobs' : 'rows'}/s`);
+      if (left() > 0) parts.push(`ETA ${duration(left() / r)}`);
     }
     return parts.join(' · ');
   };
@@ -125,7 +152,8 @@ export function createProgress(options: {
       if (stopped) return;
       const phaseChanged = next.phase !== undefined && next.phase !== counts.phase;
       // Plain lines: the phase that ends gets its final line.
-      if (mode === 'plain' && phaseChanged) drawPlain(true);
+      // (Not for a validation that read nothing: `report` has none.)
+      if (mode === 'plain' && phaseChanged && !(counts.phase === 'validating' && counts.read === 0)) drawPlain(true);
       Object.assign(counts, next);
       if (phaseChanged) {
         phaseStarted = now();

@@ -31,6 +31,8 @@ export interface ReportLine {
   /** A job status, or: outcome_unknown, submit_failed, invalid, unmapped, lookup_failed. */
   status: string;
   output_file_id: string;
+  /** The documents' file type the batch asked for (pdf, docx): with the name, the file's name on disk. */
+  output_type: string;
   errors: string[];
   warnings: string[];
 }
@@ -44,15 +46,14 @@ export const REPORT_COLUMNS = [
   'job_id',
   'status',
   'output_file_id',
+  'output_type',
   'errors',
   'warnings',
 ] as const;
 
-export interface ReportOptions {
+/** What the report is made from; collectReport hands its lines to a callback, writeReport to a file. */
+export interface ReportSource {
   ledgers: string[];
-  /** A file path, or '-' for stdout. */
-  output: string;
-  format: ReportFormat;
   /** Undefined: offline, from the ledgers alone (no job ids). */
   docgen?: DocGenClient;
   /** Wait until every job has finished; otherwise one look at each batch. */
@@ -64,6 +65,12 @@ export interface ReportOptions {
   progress?: Progress;
   /** An already loaded state of `ledgers` (generate has one). */
   state?: LedgerState;
+}
+
+export interface ReportOptions extends ReportSource {
+  /** A file path, or '-' for stdout. */
+  output: string;
+  format: ReportFormat;
   stdout?: NodeJS.WritableStream;
 }
 
@@ -109,12 +116,52 @@ interface BatchJobs {
   timedOut?: boolean;
 }
 
+/** Writes the report to a file (under a temporary name, renamed when complete) or to stdout. */
 export async function writeReport(options: ReportOptions): Promise<ReportSummary> {
+  const toStdout = options.output === '-';
+  const temp = toStdout ? undefined : `${options.output}.partial`;
+  const out = toStdout ? (options.stdout ?? process.stdout) : createWriteStream(temp!, { encoding: 'utf8' });
+  const write = async (text: string) => {
+    if (!out.write(text)) await once(out, 'drain');
+  };
+  let aborted = false;
+  try {
+    if (options.format === 'csv') await write(`${REPORT_COLUMNS.join(',')}\n`);
+    const summary = await collectReport(options, (line) =>
+      write(options.format === 'csv' ? csvLine(line) : `${JSON.stringify(line)}\n`),
+    );
+    return { ...summary, output: options.output };
+  } catch (error) {
+    aborted = true;
+    throw error;
+  } finally {
+    if (!toStdout) {
+      const stream = out as ReturnType<typeof createWriteStream>;
+      stream.end();
+      await once(stream, 'close').catch(() => undefined);
+      if (aborted) {
+        try {
+          unlinkSync(temp!);
+        } catch {
+          // nothing to remove
+        }
+      } else {
+        renameSync(temp!, options.output);
+      }
+    }
+  }
+}
+
+/** The report's lines, in ledger order, each handed to `emit` (redacted) as soon as it is known. */
+export async function collectReport(
+  options: ReportSource,
+  emit: (line: ReportLine) => Promise<void>,
+): Promise<ReportSummary> {
   const state = options.state ?? (await loadLedgers(options.ledgers));
   const { rows, batches, keyIndex } = state;
   const progress = options.progress;
   const summary: ReportSummary = {
-    output: options.output,
+    output: '',
     ledgers: [...state.paths],
     rows: 0,
     batches: 0,
@@ -154,22 +201,14 @@ export async function writeReport(options: ReportOptions): Promise<ReportSummary
     progress?.update({ phase: 'waiting' });
   }
 
-  const toStdout = options.output === '-';
-  const temp = toStdout ? undefined : `${options.output}.partial`;
-  const out = toStdout ? (options.stdout ?? process.stdout) : createWriteStream(temp!, { encoding: 'utf8' });
-  const write = async (text: string) => {
-    if (!out.write(text)) await once(out, 'drain');
-  };
-  if (options.format === 'csv') await write(`${REPORT_COLUMNS.join(',')}\n`);
-
-  const emit = async (lines: ReportLine[]) => {
+  const emitAll = async (lines: ReportLine[]) => {
     for (const raw of lines) {
       // No token in any cell. Server texts were also cut (safeText) where they were read, before a hint
       // is added to them, so the note of what was cut survives.
       const line = redactValue(raw);
       summary.rows++;
       summary.statuses[line.status] = (summary.statuses[line.status] ?? 0) + 1;
-      await write(options.format === 'csv' ? csvLine(line) : `${JSON.stringify(line)}\n`);
+      await emit(line);
     }
   };
 
@@ -212,24 +251,29 @@ export async function writeReport(options: ReportOptions): Promise<ReportSummary
     window.push(lines);
   };
   const drain = async (keep: number) => {
-    while (window.length > keep) await emit(await window.shift()!);
+    while (window.length > keep) await emitAll(await window.shift()!);
   };
 
-  let aborted = false;
   try {
     for (const [ledger, path] of state.paths.entries()) {
       let shardOfLedger = '';
+      let outputTypeOfLedger = '';
       for await (const record of ledgerRecords(path)) {
         if (options.signal?.aborted) throw options.signal.reason;
         if (record.t === 'run') {
           shardOfLedger = record.shard ?? '';
+          outputTypeOfLedger = record.outputType;
           continue;
         }
         if (record.t === 'invalid') {
           const lines = record.rows
             .filter((row) => rows.get(row.i) === RowState.Invalid)
             .map((row) =>
-              line(row.i, row.line, '', shardOfLedger, { status: 'invalid', errors: [safeText(row.error)] }),
+              reportLine(row.i, row.line, '', shardOfLedger, {
+                status: 'invalid',
+                output_type: outputTypeOfLedger,
+                errors: [safeText(row.error)],
+              }),
             );
           enqueue(Promise.resolve(lines));
           await drain(windowSize);
@@ -242,31 +286,15 @@ export async function writeReport(options: ReportOptions): Promise<ReportSummary
         const entry = batches[index]!;
         summary.batches++;
         const id = sequence++;
-        enqueue(linesFor(record, index, entry, shardOfLedger, id));
+        enqueue(linesFor(record, index, entry, { shard: shardOfLedger, output_type: outputTypeOfLedger }, id));
         await drain(windowSize);
       }
     }
     await drain(0);
   } catch (error) {
-    aborted = true;
-    // Let look-ups still running settle before the stream closes.
+    // Let look-ups still running settle before the caller closes its output.
     await Promise.allSettled(window);
     throw error;
-  } finally {
-    if (!toStdout) {
-      const stream = out as ReturnType<typeof createWriteStream>;
-      stream.end();
-      await once(stream, 'close').catch(() => undefined);
-      if (aborted) {
-        try {
-          unlinkSync(temp!);
-        } catch {
-          // nothing to remove
-        }
-      } else {
-        renameSync(temp!, options.output);
-      }
-    }
   }
 
   // Rows the runs were given but the ledgers do not account for.
@@ -286,16 +314,18 @@ export async function writeReport(options: ReportOptions): Promise<ReportSummary
     record: IntentRecord,
     index: number,
     entry: LedgerState['batches'][number],
-    shard: string,
+    of: { shard: string; output_type: string },
     id: number,
   ): Promise<ReportLine[]> {
+    const line = (row: number, lineNumber: number, name: string, rest: Partial<ReportLine>) =>
+      reportLine(row, lineNumber, name, of.shard, { output_type: of.output_type, ...rest });
     // Only the rows whose latest intent this is (a row retried later is reported there).
     const mine = record.rows.map((row, position) => ({ row, position })).filter(({ row }) => rows.ref[row.i] === index);
     if (entry.outcome === 'unknown') {
       summary.unknown += mine.length;
       const why = safeText(entry.error ?? 'the outcome of the request is unknown');
       return mine.map(({ row }) =>
-        line(row.i, row.line, row.name, shard, {
+        line(row.i, row.line, row.name, {
           status: 'outcome_unknown',
           errors: [
             `${why}; check in Box whether it was generated, then rerun generate with --retry-unknown if it was not`,
@@ -306,7 +336,7 @@ export async function writeReport(options: ReportOptions): Promise<ReportSummary
     if (entry.outcome === 'failed') {
       summary.failed += mine.length;
       return mine.map(({ row }) =>
-        line(row.i, row.line, row.name, shard, {
+        line(row.i, row.line, row.name, {
           status: 'submit_failed',
           errors: [`${safeText(entry.error ?? 'the request failed')}; a rerun of generate submits it again`],
         }),
@@ -316,7 +346,7 @@ export async function writeReport(options: ReportOptions): Promise<ReportSummary
     const batchId = entry.batch ?? '';
     if (!options.docgen) {
       summary.unfinished += mine.length;
-      return mine.map(({ row }) => line(row.i, row.line, row.name, shard, { batch_id: batchId, status: 'submitted' }));
+      return mine.map(({ row }) => line(row.i, row.line, row.name, { batch_id: batchId, status: 'submitted' }));
     }
     const found = await lookUp(batchId, record.rows.length, id);
     const tally = () => {
@@ -340,7 +370,7 @@ export async function writeReport(options: ReportOptions): Promise<ReportSummary
     if (found.error && !found.timedOut) {
       summary.failed += mine.length;
       return mine.map(({ row }) =>
-        line(row.i, row.line, row.name, shard, {
+        line(row.i, row.line, row.name, {
           batch_id: batchId,
           status: 'lookup_failed',
           errors: [`could not read the jobs of batch ${batchId}: ${found.error}`],
@@ -356,7 +386,7 @@ export async function writeReport(options: ReportOptions): Promise<ReportSummary
       else if (unfinished) summary.unfinished += mine.length;
       const note = `batch ${batchId} lists ${found.jobs.length} job${found.jobs.length === 1 ? '' : 's'} for ${record.rows.length} row${record.rows.length === 1 ? '' : 's'}, so rows cannot be matched to jobs; its jobs: ${tally()}`;
       return mine.map(({ row }) =>
-        line(row.i, row.line, row.name, shard, {
+        line(row.i, row.line, row.name, {
           batch_id: batchId,
           status: 'unmapped',
           errors: bad ? [note] : [],
@@ -370,11 +400,12 @@ export async function writeReport(options: ReportOptions): Promise<ReportSummary
       else if (!FINISHED.has(job.status)) summary.unfinished++;
       const errors = (job.failures?.errors ?? []).map((text) => safeText(text));
       if (found.timedOut && !FINISHED.has(job.status)) errors.push(found.error!);
-      return line(row.i, row.line, row.name, shard, {
+      return line(row.i, row.line, row.name, {
         batch_id: batchId,
         job_id: job.id,
         status: job.status,
         output_file_id: job.output_file?.id ?? '',
+        output_type: job.output_type ?? of.output_type,
         errors,
         warnings: (job.failures?.warnings ?? []).map((text) => safeText(text)),
       });
@@ -382,7 +413,13 @@ export async function writeReport(options: ReportOptions): Promise<ReportSummary
   }
 }
 
-function line(row: number, lineNumber: number, name: string, shard: string, rest: Partial<ReportLine>): ReportLine {
+function reportLine(
+  row: number,
+  lineNumber: number,
+  name: string,
+  shard: string,
+  rest: Partial<ReportLine>,
+): ReportLine {
   return {
     row,
     line: lineNumber,
@@ -392,6 +429,7 @@ function line(row: number, lineNumber: number, name: string, shard: string, rest
     job_id: '',
     status: '',
     output_file_id: '',
+    output_type: '',
     errors: [],
     warnings: [],
     ...rest,

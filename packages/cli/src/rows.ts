@@ -5,6 +5,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { decodeText, type InputEncoding } from './decode.js';
+import { UsageError } from './errors.js';
 import { InputError } from './input-error.js';
 import { compileColumns, type Columns } from './user-input.js';
 
@@ -35,14 +36,28 @@ export function formatOf(path: string, format?: string): InputFormat {
   );
 }
 
+/** The field separators a CSV input may use: `;` is what spreadsheets write in many locales. */
+export const DELIMITERS = [',', ';', '\t', '|'] as const;
+export type Delimiter = (typeof DELIMITERS)[number];
+
+/** --delimiter's value: one of DELIMITERS, a tab also written `\t` or `tab`. */
+export function delimiterOf(text: string | undefined): Delimiter {
+  if (text === undefined) return ',';
+  const given = text === '\\t' || text === 'tab' ? '\t' : text;
+  const found = DELIMITERS.find((d) => d === given);
+  if (!found) throw new UsageError(`--delimiter ${JSON.stringify(text)} is not one of , ; | or \\t (tab)`);
+  return found;
+}
+
 /** Reads the rows of a CSV or JSONL file, streaming; bytes that do not decode are an InputError (decode.ts). */
 export function readRows(
   path: string,
   format: InputFormat = formatOf(path),
   encoding: InputEncoding = 'utf8',
+  delimiter: Delimiter = ',',
 ): AsyncGenerator<Row> {
   const text = decodeText(createReadStream(path, { highWaterMark: 64 * 1024 }), encoding, path);
-  return format === 'csv' ? readCsvRows(text) : readJsonlRows(text);
+  return format === 'csv' ? readCsvRows(text, delimiter) : readJsonlRows(text);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -66,7 +81,7 @@ const enum S {
 }
 
 /**
- * An RFC 4180 tokenizer fed chunk by chunk: comma-separated fields, fields in double quotes
+ * An RFC 4180 tokenizer fed chunk by chunk: comma-separated fields (or another `delimiter`), fields in double quotes
  * may hold commas, line breaks and doubled quotes (""), records end at LF, CRLF or CR.
  * Blank lines between records are skipped. Line numbers count physical lines from 1.
  */
@@ -81,9 +96,12 @@ export class CsvTokenizer {
   private skipLf = false;
   private started = false;
 
+  constructor(private readonly delimiter: Delimiter = ',') {}
+
   /** Feeds a chunk; returns the records it completed. */
   push(chunk: string): CsvRecord[] {
     const out: CsvRecord[] = [];
+    const sep = this.delimiter;
     let i = 0;
     if (!this.started && chunk.length > 0) {
       this.started = true;
@@ -100,7 +118,7 @@ export class CsvTokenizer {
           if (c === '"') {
             this.state = S.Quoted;
             this.quoteLine = this.line;
-          } else if (c === ',') {
+          } else if (c === sep) {
             this.fields.push('');
           } else if (c === '\n' || c === '\r') {
             this.endRecord(out, c);
@@ -114,7 +132,7 @@ export class CsvTokenizer {
           let j = i;
           while (j < n) {
             const d = chunk[j]!;
-            if (d === ',' || d === '\n' || d === '\r' || d === '"') break;
+            if (d === sep || d === '\n' || d === '\r' || d === '"') break;
             j++;
           }
           if (j > i) {
@@ -122,7 +140,7 @@ export class CsvTokenizer {
             i = j - 1;
             break;
           }
-          if (c === ',') {
+          if (c === sep) {
             this.fields.push(this.field);
             this.field = '';
             this.state = S.FieldStart;
@@ -153,7 +171,7 @@ export class CsvTokenizer {
           if (c === '"') {
             this.field += '"';
             this.state = S.Quoted;
-          } else if (c === ',') {
+          } else if (c === sep) {
             this.fields.push(this.field);
             this.field = '';
             this.state = S.FieldStart;
@@ -210,17 +228,23 @@ export class CsvTokenizer {
 }
 
 /** CSV records, streaming. Byte chunks are read as UTF-8 (a character cut between two chunks stays whole). */
-export async function* readCsvRecords(chunks: AsyncIterable<string | Buffer>): AsyncGenerator<CsvRecord> {
-  const tokenizer = new CsvTokenizer();
+export async function* readCsvRecords(
+  chunks: AsyncIterable<string | Buffer>,
+  delimiter: Delimiter = ',',
+): AsyncGenerator<CsvRecord> {
+  const tokenizer = new CsvTokenizer(delimiter);
   for await (const text of decodeText(chunks)) yield* tokenizer.push(text);
   yield* tokenizer.end();
 }
 
 /** CSV rows: the first record is the header, its column names (dots nest) shape each row's data. */
-export async function* readCsvRows(chunks: AsyncIterable<string | Buffer>): AsyncGenerator<Row> {
+export async function* readCsvRows(
+  chunks: AsyncIterable<string | Buffer>,
+  delimiter: Delimiter = ',',
+): AsyncGenerator<Row> {
   let columns: Columns | undefined;
   let index = 0;
-  for await (const record of readCsvRecords(chunks)) {
+  for await (const record of readCsvRecords(chunks, delimiter)) {
     if (columns === undefined) {
       if (record.error) throw new InputError(`the header row is malformed: ${record.error}`, record.line);
       try {

@@ -8,8 +8,8 @@
 // here is remembered by redact.ts, so no output can carry it.
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { TokenSource } from '@box-docgen/client';
-import { clientCredentials, developerToken, jwt, oauth } from '@box-docgen/client/auth';
-import { UsageError } from './generate.js';
+import { clientCredentials, jwt, oauth } from '@box-docgen/client/auth';
+import { UsageError } from './errors.js';
 import { rememberSecret, rememberTokens } from './redact.js';
 
 export const AUTH_KINDS = ['developer', 'ccg', 'jwt', 'oauth'] as const;
@@ -33,7 +33,9 @@ export function signIn(kind: string, env: Env): TokenSource {
   const user = env.BOX_USER_ID?.trim() || undefined;
   switch (kind as AuthKind) {
     case 'developer':
-      return rememberTokens(developerToken(need(env, 'BOX_DEVELOPER_TOKEN', 'developer')));
+      // The token as it is, like the default: a 401 then keeps Box's answer, which cli.ts explains
+      // (developerToken() would replace it with its own message).
+      return rememberTokens(need(env, 'BOX_DEVELOPER_TOKEN', 'developer'));
     case 'ccg': {
       const clientId = need(env, 'BOX_CLIENT_ID', 'ccg');
       const clientSecret = need(env, 'BOX_CLIENT_SECRET', 'ccg');

@@ -1,6 +1,45 @@
 // `box-docgen jobs list|get`: thin wrappers over the client, with --json.
 import type { DocGenClient, DocGenJob } from '@box-docgen/client';
+import { didYouMean, int, noPositionals, positionalId, str, type OptionTable } from '../args.js';
+import { parseFor, type Command } from '../command.js';
+import { connect } from '../connect.js';
+import { UsageError } from '../errors.js';
+import type { Io } from '../io.js';
 import { lister, printJson, type Out } from './output.js';
+
+const SUBCOMMANDS = ['list', 'get'];
+
+export const jobsCommand: Command = {
+  name: 'jobs',
+  summary: 'list Doc Gen jobs (all, of a template or of a batch), or show one',
+  forms: ['list', 'get <job_id>'],
+  options: [
+    { name: 'template', value: 'ID', help: 'jobs list: the jobs of this template' },
+    { name: 'batch', value: 'ID', help: 'jobs list: the jobs of this batch' },
+    { name: 'max', value: 'N', help: 'jobs list: stop after N jobs' },
+  ] satisfies OptionTable,
+  about: 'jobs get exits 1 when the job failed or completed with errors.',
+  async run(args: string[], io: Io): Promise<number> {
+    const [sub, ...rest] = args;
+    if (sub === undefined) throw new UsageError('jobs needs a command: jobs list or jobs get <job_id>');
+    if (!SUBCOMMANDS.includes(sub))
+      throw new UsageError(`unknown command "jobs ${sub}": use jobs list or jobs get${didYouMean(sub, SUBCOMMANDS)}`);
+    const { values: v, positionals } = parseFor(jobsCommand, rest);
+    const json = v.json === true;
+    if (sub === 'get') {
+      const jobId = positionalId(positionals, 'job_id');
+      return jobsGet((await connect(v, io)).docgen, io.stdout, jobId, json);
+    }
+    noPositionals(positionals, 'jobs list');
+    const o = {
+      template: str(v, 'template'),
+      batch: str(v, 'batch'),
+      max: int(v, 'max', 1, Number.MAX_SAFE_INTEGER),
+      json,
+    };
+    return jobsList((await connect(v, io)).docgen, io.stdout, o);
+  },
+};
 
 export interface JobsListOptions {
   template?: string;
@@ -26,7 +65,7 @@ export async function jobsList(
   signal?: AbortSignal,
 ): Promise<number> {
   if (o.template !== undefined && o.batch !== undefined)
-    throw new Error('jobs list: give --template or --batch, not both');
+    throw new UsageError('jobs list: give --template or --batch, not both');
   const items: AsyncIterable<DocGenJob> =
     o.batch !== undefined
       ? docgen.batches.listJobs(o.batch, undefined, { signal })

@@ -1,6 +1,45 @@
 // `box-docgen templates list|tags|mark|unmark`: thin wrappers over the client, with --json.
 import type { DocGenClient, DocGenTag, DocGenTemplate } from '@box-docgen/client';
+import { didYouMean, int, noPositionals, positionalId, str } from '../args.js';
+import { parseFor, type Command } from '../command.js';
+import { connect } from '../connect.js';
+import { UsageError } from '../errors.js';
+import type { Io } from '../io.js';
 import { lister, printJson, type Out } from './output.js';
+
+const SUBCOMMANDS = ['list', 'tags', 'mark', 'unmark'];
+
+export const templatesCommand: Command = {
+  name: 'templates',
+  summary: 'list Doc Gen templates, show a template’s tags, mark a file as a template or unmark it',
+  forms: ['list', 'tags <template_id>', 'mark <file_id>', 'unmark <template_id>'],
+  options: [
+    { name: 'template-version', value: 'ID', help: 'templates tags: the tags of this version' },
+    { name: 'max', value: 'N', help: 'templates list: stop after N templates' },
+  ],
+  async run(args: string[], io: Io): Promise<number> {
+    const [sub, ...rest] = args;
+    if (sub === undefined) throw new UsageError('templates needs a command: list, tags, mark or unmark');
+    if (!SUBCOMMANDS.includes(sub))
+      throw new UsageError(
+        `unknown command "templates ${sub}": use templates list, tags, mark or unmark${didYouMean(sub, SUBCOMMANDS)}`,
+      );
+    const { values: v, positionals } = parseFor(templatesCommand, rest);
+    const json = v.json === true;
+    if (sub === 'list') {
+      noPositionals(positionals, 'templates list');
+      const max = int(v, 'max', 1, Number.MAX_SAFE_INTEGER);
+      return templatesList((await connect(v, io)).docgen, io.stdout, { max, json });
+    }
+    const target = positionalId(positionals, sub === 'mark' ? 'file_id' : 'template_id');
+    const { docgen } = await connect(v, io);
+    if (sub === 'tags') {
+      const o = { templateVersion: str(v, 'template-version'), json, timeoutMs: int(v, 'timeout', 1, 3_600_000) };
+      return templatesTags(docgen, io.stdout, target, o);
+    }
+    return (sub === 'mark' ? templatesMark : templatesUnmark)(docgen, io.stdout, target, json);
+  },
+};
 
 export async function templatesList(
   docgen: DocGenClient,

@@ -2,10 +2,42 @@
 // for `docgen.batches.create<UserInput>()`, to --out or stdout.
 import { renameSync, writeFileSync } from 'node:fs';
 import type { DocGenClient, DocGenTag } from '@box-docgen/client';
+import { id, noPositionals, str } from '../args.js';
+import { parseFor, type Command } from '../command.js';
+import { connect } from '../connect.js';
+import { UsageError } from '../errors.js';
 import { userInputType } from '../input-type.js';
+import type { Io } from '../io.js';
 import type { Out } from './output.js';
 
-export async function typesCommand(
+export const typesCommand: Command = {
+  name: 'types',
+  summary: 'write a TypeScript type of a template’s user_input, from its tags',
+  options: [
+    { name: 'template', value: '<template_id>', required: true, help: 'the template' },
+    { name: 'template-version', value: 'ID', help: 'the tags of this version' },
+    { name: 'out', value: 'FILE', help: 'write the type here (whole, then renamed); default stdout' },
+    { name: 'type-name', value: 'NAME', help: 'the name of the interface (default UserInput)' },
+  ],
+  about: 'Use the type as docgen.batches.create<UserInput>(): a row that does not fit the template is a compile error.',
+  async run(args: string[], io: Io): Promise<number> {
+    const { values: v, positionals } = parseFor(typesCommand, args);
+    noPositionals(positionals, 'types');
+    const template = id(v, 'template');
+    const name = str(v, 'type-name') ?? 'UserInput';
+    if (!/^[A-Z][A-Za-z0-9]*$/.test(name))
+      throw new UsageError(`--type-name must be a TypeScript type name such as PurchaseOrder, got "${name}"`);
+    const { docgen } = await connect(v, io);
+    return writeTypes(docgen, io.stdout, {
+      template,
+      templateVersion: str(v, 'template-version'),
+      name,
+      file: str(v, 'out'),
+    });
+  },
+};
+
+export async function writeTypes(
   docgen: DocGenClient,
   out: Out,
   o: { template: string; templateVersion?: string; name: string; file?: string },
