@@ -13,6 +13,11 @@ testReadmes([
   { path: 'packages/client/README.md', mock: { state: { polls: 1 } } },
   { path: 'packages/types/README.md' },
   { path: 'packages/spec/README.md' },
+  {
+    path: 'packages/cli/README.md',
+    files: { 'orders.csv': 'packages/cli/samples/quickstart-orders.csv' },
+    mock: { scenario: 'bulk-batches:polls=1' },
+  },
 ]);
 
 describe('readmeBlocks', () => {

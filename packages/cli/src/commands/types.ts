@@ -1,6 +1,7 @@
 // `box-docgen types --template ID`: writes the TypeScript type of that template's user_input,
 // for `docgen.batches.create<UserInput>()`, to --out or stdout.
-import { renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { DocGenClient, DocGenTag } from '@box-docgen/client';
 import { id, noPositionals, str } from '../args.js';
 import { parseFor, type Command } from '../command.js';
@@ -52,6 +53,8 @@ export async function writeTypes(
   const text = userInputType(tags, o.name, header);
   if (o.file === undefined) out.write(text);
   else {
+    // `--out src/types/order.ts` in a fresh project: the folders are made, as an editor would.
+    mkdirSync(dirname(o.file), { recursive: true });
     writeFileSync(`${o.file}.tmp`, text);
     renameSync(`${o.file}.tmp`, o.file);
     out.write(`wrote ${o.file}: ${o.name} from ${tags.length} tags\n`);
