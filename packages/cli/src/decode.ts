@@ -6,6 +6,7 @@
 // The bytes are cut into pieces that end at a line break (LF or CR never occur inside a
 // UTF-8 or Latin-1 character), so each piece decodes alone and a bad one can be searched line
 // by line for the line to name.
+import { open } from 'node:fs/promises';
 import { TextDecoder } from 'node:util';
 import { InputError } from './input-error.js';
 
@@ -36,11 +37,20 @@ export async function* decodeText(
   file = 'the input',
 ): AsyncGenerator<string> {
   const decoder = decoderFor(encoding);
+  // The start of a line cut by the end of a chunk: copied, since a chunk's bytes may be reused.
   let pending: Buffer[] = [];
   let line = 1; // the line the next piece starts on
-  const piece = (bytes: Buffer): string => {
-    const text = decodeOrUndefined(decoder, bytes);
-    if (text === undefined || text.includes('\uFFFD')) throw undecodable(decoder, bytes, file, line);
+  // The held bytes and the head of the next chunk, decoded as one (a character may be cut
+  // between them) without copying them into one buffer first, unless they turn out bad.
+  const piece = (held: Buffer[], head: Buffer): string => {
+    let text: string | undefined;
+    try {
+      text = held.map((bytes) => decoder.decode(bytes, { stream: true })).join('') + decoder.decode(head);
+    } catch {
+      text = undefined;
+    }
+    if (text === undefined || text.includes('\uFFFD'))
+      throw undecodable(decoderFor(encoding), Buffer.concat([...held, head]), file, line);
     line += lineBreaks(text);
     return text;
   };
@@ -51,14 +61,33 @@ export async function* decodeText(
     }
     const end = pieceEnd(chunk);
     if (end < 0) {
-      pending.push(chunk);
+      pending.push(Buffer.from(chunk));
       continue;
     }
-    yield piece(Buffer.concat([...pending, chunk.subarray(0, end)]));
-    pending = [chunk.subarray(end)];
+    yield piece(pending, chunk.subarray(0, end));
+    pending = [Buffer.from(chunk.subarray(end))];
   }
   const rest = Buffer.concat(pending);
-  if (rest.length > 0) yield piece(rest);
+  if (rest.length > 0) yield piece([], rest);
+}
+
+/**
+ * A file's bytes in chunks read into one buffer, reused: a chunk is valid until the next one is
+ * asked for. A million-row input then costs no new buffer per chunk, which the garbage collector
+ * would otherwise let pile up as external memory between its full collections.
+ */
+export async function* fileChunks(path: string, size = 64 * 1024): AsyncGenerator<Buffer> {
+  const file = await open(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(size);
+    for (;;) {
+      const { bytesRead } = await file.read(buffer, 0, size, null);
+      if (bytesRead === 0) return;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await file.close();
+  }
 }
 
 /** Just past the last line break of `chunk` that cannot be the CR of a CRLF cut in two; -1 if none. */

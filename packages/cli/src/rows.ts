@@ -1,10 +1,9 @@
 // Streaming readers for the input rows: CSV (RFC 4180, header row) and JSONL.
 // Both are async generators over a file stream: they hold one chunk and one record at a
 // time, never the whole file, so a pass over 10,000 rows costs what a pass over 10 costs.
-import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
-import { decodeText, type InputEncoding } from './decode.js';
+import { decodeText, fileChunks, type InputEncoding } from './decode.js';
 import { UsageError } from './errors.js';
 import { InputError } from './input-error.js';
 import { compileColumns, type Columns } from './user-input.js';
@@ -56,7 +55,7 @@ export function readRows(
   encoding: InputEncoding = 'utf8',
   delimiter: Delimiter = ',',
 ): AsyncGenerator<Row> {
-  const text = decodeText(createReadStream(path, { highWaterMark: 64 * 1024 }), encoding, path);
+  const text = decodeText(fileChunks(path), encoding, path);
   return format === 'csv' ? readCsvRows(text, delimiter) : readJsonlRows(text);
 }
 
