@@ -287,7 +287,9 @@ say();
 say(
   `7. Scale — box-docgen generate against a synthetic Box (answers every batch at once, in the bench process), batches of`,
 );
-say(`   ${scale.batchSize}, --max-rate high enough never to pace; CPU and peak RSS of the CLI process only`);
+say(
+  `   ${scale.batchSize}, --max-rate high enough never to pace, the CLI pinned to one CPU (taskset); CPU and peak RSS of the CLI process only`,
+);
 say(
   `   ${num('rows', 10)} ${num('s', 7)} ${num('POSTs/s', 8)} ${num('CPU µs/row', 11)} ${num('cores', 6)} ${num('peak RSS MiB', 13)}`,
 );
@@ -300,9 +302,7 @@ const slowest = Math.min(...scale.runs.map((r) => r.postsPerS));
 say(
   `   peak RSS ×${scale.rssRatio.toFixed(2)} and CPU per row ×${scale.cpuPerRowRatio.toFixed(2)} from the smallest to the largest — memory target ≤ 1.20×: ${scale.rssRatio <= 1.2 ? 'met' : 'NOT MET'};`,
 );
-say(
-  `   submit rate ≥ 170 POSTs/s on one core: ${slowest >= 170 && scale.runs.every((r) => r.cores <= 1.05) ? 'met' : 'NOT MET'} (slowest ${int(slowest)}/s)`,
-);
+say(`   submit rate ≥ 170 POSTs/s on one core: ${slowest >= 170 ? 'met' : 'NOT MET'} (slowest ${int(slowest)}/s)`);
 
 const table = lines.join('\n');
 result.table = table;

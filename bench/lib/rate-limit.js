@@ -60,7 +60,7 @@ export async function benchRateLimit({ rows = 3000, longRows = 10_000, batchSize
     for (const { name, known, rows } of cases) {
       const shape = SHAPES[name];
       const data = join(work, `orders-${rows}.csv`);
-      await run([MAKE_SAMPLE, String(rows), data], {});
+      await run([MAKE_SAMPLE, String(rows), data]);
       const mock = await startMockServer({ scenario: `${shape.scenario}+bulk-batches:polls=0` });
       try {
         const rate = shape.rps ?? shape.limit / (shape.windowMs / 1000);
@@ -89,8 +89,7 @@ export async function benchRateLimit({ rows = 3000, longRows = 10_000, batchSize
           ...(known ? ['--max-rate', String(rate)] : []),
         ];
         const result = await run(args, {
-          BOX_DEVELOPER_TOKEN: 'bench-token-0123456789',
-          BOX_DOCGEN_BASE_URL: mock.url,
+          env: { BOX_DEVELOPER_TOKEN: 'bench-token-0123456789', BOX_DOCGEN_BASE_URL: mock.url },
         });
         const posts = (await mock.requests()).filter((r) => r.method === 'POST');
         const accepted = posts.filter((r) => r.status === 202);

@@ -1,7 +1,7 @@
 // Cost per row of `box-docgen generate` at 10,000 and 1,000,000 rows: CLI CPU per row, peak RSS,
 // and submit rate, against a synthetic Box (node:http in this process, answering each
 // POST /docgen_batches with a new batch id at once) so that the CLI is all that is measured.
-// The CLI runs as a child with packages/cli/bench/measure.js preloaded, `--max-rate` high enough
+// The CLI runs as a child pinned to one CPU (taskset), with packages/cli/bench/measure.js preloaded, `--max-rate` high enough
 // never to pace. Memory must not grow with the row count (peak RSS ratio ≤ 1.2), and one process
 // must submit at ≥ 170 requests/s (10× Box's documented ~1,000 calls a minute) on one core.
 // Each run is bounded: a run past `limitS` seconds is killed and reported as such.
@@ -49,7 +49,7 @@ export async function benchScale({ sizes = [10_000, 1_000_000], limitS = 300, lo
   try {
     for (const rows of sizes) {
       const data = join(work, `orders-${rows}.csv`);
-      await run([MAKE_SAMPLE, String(rows), data], {});
+      await run([MAKE_SAMPLE, String(rows), data]);
       const box = await syntheticBox();
       const out = join(work, `measure-${rows}.json`);
       try {
@@ -80,8 +80,16 @@ export async function benchScale({ sizes = [10_000, 1_000_000], limitS = 300, lo
             '--json',
             '--no-check',
           ],
-          { BOX_DEVELOPER_TOKEN: 'bench-token-0123456789', BOX_DOCGEN_BASE_URL: box.url, BOX_DOCGEN_MEASURE_OUT: out },
-          limitS,
+          {
+            env: {
+              BOX_DEVELOPER_TOKEN: 'bench-token-0123456789',
+              BOX_DOCGEN_BASE_URL: box.url,
+              BOX_DOCGEN_MEASURE_OUT: out,
+            },
+            limitS,
+            // The CLI's GC and I/O threads share one core with it: the rate is one core's.
+            oneCpu: true,
+          },
         );
         const seconds = (Date.now() - started) / 1000;
         const done = result.code === 0 && box.seen.rows === rows;

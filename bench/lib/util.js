@@ -69,10 +69,14 @@ export function assert(condition, message) {
   if (!condition) throw new Error(`bench check failed: ${message}`);
 }
 
-/** Runs `node …args` (this Node) with `env` added; killed after `limitS` seconds when given. */
-export function runNode(args, env = {}, limitS = 0) {
+/**
+ * Runs `node …args` (this Node) with `env` added; killed after `limitS` seconds when given; with
+ * `oneCpu`, pinned to CPU 0 by taskset (util-linux), so what it does is what one core can do.
+ */
+export function runNode(args, { env = {}, limitS = 0, oneCpu = false } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const [command, argv] = oneCpu ? ['taskset', ['-c', '0', process.execPath, ...args]] : [process.execPath, args];
+    const child = spawn(command, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     const timer = limitS ? setTimeout(() => child.kill('SIGKILL'), limitS * 1000) : undefined;

@@ -5,7 +5,7 @@
 // does not know (a batch it did not hand out) go on to Prism.
 import { createDocGenState } from '../state.js';
 import { routeOf } from '../route.js';
-import { defineScenario } from './types.js';
+import { countOption, defineScenario } from './types.js';
 
 const OWN = new Set(['createBatch', 'listBatchJobs']);
 
@@ -15,20 +15,8 @@ export default defineScenario({
     'Each POST /docgen_batches gets a new batch id; GET /docgen_batch_jobs/{batch_id} lists one job per row sent, ' +
     'unfinished for the first polls reads, then completed (every failEvery-th row failed).',
   options: {
-    polls: {
-      type: 'number',
-      default: 2,
-      integer: true,
-      min: 0,
-      description: 'reads of each job that still answer it unfinished',
-    },
-    failEvery: {
-      type: 'number',
-      default: 0,
-      integer: true,
-      min: 0,
-      description: 'every Nth row of the run fails (0: none)',
-    },
+    polls: countOption(2, 'reads of each job that still answer it unfinished'),
+    failEvery: countOption(0, 'every Nth row of the run fails (0: none)'),
     firstId: {
       type: 'number',
       default: 7100001,

@@ -1,7 +1,7 @@
 // Jobs that progress: the first polls of a batch (or of one job) read `pending`, later ones
 // read finished, so batches.wait and jobs.wait really poll. In the stateful mode it only sets
 // how many reads the state's jobs take to finish.
-import { defineScenario } from './types.js';
+import { countOption, defineScenario } from './types.js';
 
 const BATCH_JOBS = '/docgen_batch_jobs/{batch_id}';
 const JOB = '/docgen_jobs/{job_id}';
@@ -15,13 +15,7 @@ export default defineScenario({
     'Jobs progress: GET /docgen_batch_jobs/{batch_id} reads `pending` for the first polls of each batch, then finished ' +
     '(completed jobs and one completed_with_error with failures); GET /docgen_jobs/{job_id} likewise per job.',
   options: {
-    polls: {
-      type: 'number',
-      default: 2,
-      integer: true,
-      min: 0,
-      description: 'how many polls of each batch (and of each job) still read pending',
-    },
+    polls: countOption(2, 'how many polls of each batch (and of each job) still read pending'),
   },
   // Stateful mode: the state's own jobs take this many reads to finish.
   state: ({ polls }) => ({ polls }),

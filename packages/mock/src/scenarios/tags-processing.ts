@@ -1,5 +1,5 @@
 // Tags still being extracted: the tags of a template answer 202 before they answer 200.
-import { defineScenario } from './types.js';
+import { countOption, defineScenario } from './types.js';
 
 const TAGS = '/docgen_templates/{template_id}/tags';
 
@@ -9,13 +9,7 @@ export default defineScenario({
     'GET /docgen_templates/{template_id}/tags answers 202 (the `processing` example) for the first requests of each ' +
     'template, then 200 with the tags.',
   options: {
-    polls: {
-      type: 'number',
-      default: 1,
-      integer: true,
-      min: 0,
-      description: 'how many 202 answers each template gets first',
-    },
+    polls: countOption(1, 'how many 202 answers each template gets first'),
   },
   create({ polls }) {
     const asked = new Map<string, number>();

@@ -19,6 +19,15 @@ export interface ScenarioOptionSpec<Value extends ScenarioOptionValue = Scenario
   integer?: boolean;
 }
 
+/** An option that counts (reads, rows): a whole number, 0 or more. */
+export const countOption = (value: number, description: string): ScenarioOptionSpec<number> => ({
+  type: 'number',
+  default: value,
+  integer: true,
+  min: 0,
+  description,
+});
+
 /** What a scenario sees of a request. Header names are lower-case. */
 export interface ScenarioRequest {
   readonly method: string;
