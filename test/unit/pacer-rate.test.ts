@@ -1,7 +1,8 @@
 // How the pacer's rate moves, on a fake clock (settle() alone: no requests, no timers fired).
 // A 429 sets the rate to the lowest of what the server accepted in the second before (less the
 // margin) and the rate a second earlier, since a burst allowance can hide an excess; then the
-// rate creeps up slowly, so one limit does not cost a 429 every few seconds.
+// rate creeps up slowly, and for a minute not past what the server accepted, so one limit does
+// not cost a 429 every few seconds.
 import { createPacer } from '@box-docgen/client/pacing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
@@ -46,6 +47,18 @@ describe('pacer rate', () => {
     accept(pacer, 10_000);
     expect(pacer.rate / settled).toBeGreaterThan(1.04);
     expect(pacer.rate / settled).toBeLessThan(1.06);
+  });
+
+  it('for a minute after a 429, does not creep past 99% of what the server accepted before it; then it may', () => {
+    const pacer = createPacer({ startRate: 20 });
+    // 25 answers a second while the rate grew: the 429 sets the rate to 23.75 and the ceiling to 24.75.
+    accept(pacer, 2000, 40);
+    pacer.settle(429, 1000, Date.now() - 1);
+    vi.advanceTimersByTime(1000);
+    accept(pacer, 50_000, 40);
+    expect(pacer.rate).toBeCloseTo(25 * 0.99, 5);
+    accept(pacer, 20_000, 40);
+    expect(pacer.rate).toBeGreaterThan(25);
   });
 
   it('a 429 from a request sent before the last hold changes nothing', () => {

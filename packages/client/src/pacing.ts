@@ -10,8 +10,10 @@
 // accepted in the second before it (less a margin) and the rate the pacer had a second before it:
 // a server's burst allowance hides an excess for a while, so the rate at the 429 is often over the
 // limit, while the one a second earlier was taken. (With less than a second of answers seen, the
-// rate is halved.) From then on the rate creeps up by 0.5% a second, so a limit that rises is
-// found again without a 429 every few seconds. `maxRate` caps it for a known quota.
+// rate is halved.) From then on the rate creeps up by 0.5% a second, but for a minute not past
+// 99% of what the server accepted in the second before that 429: the limit was found there, and
+// each 429 costs every request its Retry-After. After a minute without one the creep goes on, so
+// a limit that rises is found again. `maxRate` caps it for a known quota.
 import { DocGenValidationError } from './errors.js';
 import { onAbort } from './retry.js';
 
@@ -41,6 +43,9 @@ const MARGIN = 0.95;
 /** One 429 never cuts the rate by more than half. */
 const MAX_CUT = 0.5;
 const MIN_RATE = 0.1;
+/** How long the rate stays under what the server accepted before its last 429, and how far. */
+const CEILING_MS = 60_000;
+const CEILING_MARGIN = 0.99;
 /** The rate's recent values are kept this often, for this long: enough to look a second back. */
 const SAMPLE_MS = 100;
 const HISTORY_MS = 2000;
@@ -63,6 +68,8 @@ export function createPacer({ maxRate = Infinity, startRate = START_RATE }: Pace
   let accepted: number[] = [];
   let grownAt = Date.now();
   let history = [{ at: grownAt, rate }];
+  let ceiling = Infinity;
+  let ceilingAt = 0;
 
   const remember = (now: number) => {
     if (now - history.at(-1)!.at >= SAMPLE_MS) history.push({ at: now, rate });
@@ -92,7 +99,8 @@ export function createPacer({ maxRate = Infinity, startRate = START_RATE }: Pace
   const grow = (now: number) => {
     const seconds = (now - grownAt) / 1000;
     grownAt = now;
-    rate = Math.min(maxRate, rate * (limited ? 1 + PROBE_PER_SECOND * seconds : GROWTH_PER_SECOND ** seconds));
+    const cap = now - ceilingAt < CEILING_MS ? Math.max(rate, ceiling) : Infinity;
+    rate = Math.min(maxRate, cap, rate * (limited ? 1 + PROBE_PER_SECOND * seconds : GROWTH_PER_SECOND ** seconds));
     remember(now);
   };
 
@@ -131,6 +139,7 @@ export function createPacer({ maxRate = Infinity, startRate = START_RATE }: Pace
         const seen = accepted.filter((t) => t > now - 1000).length;
         limited = true;
         rate = Math.max(MIN_RATE, rate * MAX_CUT, counted ? Math.min(rate, seen * MARGIN, rateAt(now - 1000)) : 0);
+        if (counted) [ceiling, ceilingAt] = [seen * CEILING_MARGIN, now];
         history = [{ at: now, rate }];
         heldUntil = now + retryAfterMs;
         countingSince = grownAt = heldUntil;
