@@ -191,7 +191,13 @@ export async function signingKey(privateKey: string | CryptoKey, passphrase?: st
   try {
     return await crypto.subtle.importKey('pkcs8', pkcs8 as BufferSource, RS256, false, ['sign']);
   } catch {
-    throw new DocGenAuthError('privateKey is not an RSA private key WebCrypto can import');
+    // About one wrong passphrase in 256 still ends in valid-looking padding: it decrypts to bytes
+    // that are no key, so for an encrypted key the passphrase is the likely culprit.
+    throw new DocGenAuthError(
+      label === 'ENCRYPTED PRIVATE KEY'
+        ? 'privateKey could not be decrypted: the passphrase is wrong (or the key is not an RSA key)'
+        : 'privateKey is not an RSA private key WebCrypto can import',
+    );
   }
 }
 
