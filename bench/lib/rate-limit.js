@@ -12,13 +12,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startMockServer } from '@box-docgen/mock';
-import { runNode as run } from './util.js';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const CLI = join(root, 'packages/cli/dist/cli.js');
-const MAKE_SAMPLE = join(root, 'packages/cli/scripts/make-sample.js');
+import { BENCH_TOKEN, generateArgs, MAKE_SAMPLE, runNode as run } from './util.js';
 
 export const SHAPES = {
   bucket: {
@@ -65,31 +60,13 @@ export async function benchRateLimit({ rows = 3000, longRows = 10_000, batchSize
       try {
         const rate = shape.rps ?? shape.limit / (shape.windowMs / 1000);
         const args = [
-          CLI,
-          'generate',
-          '--template',
-          '1502867340',
-          '--folder',
-          '290044817',
-          '--data',
-          data,
-          '--name',
-          '{order.id} {vendor.company}',
-          '--output-type',
-          'pdf',
-          '--batch-size',
-          String(batchSize),
-          '--state',
-          join(work, `${name}-${known}-${rows}.ledger.jsonl`),
-          '--quiet',
-          '--json',
-          '--no-check',
+          ...generateArgs({ data, batchSize, state: join(work, `${name}-${known}-${rows}.ledger.jsonl`) }),
           '--max-retries',
           '20',
           ...(known ? ['--max-rate', String(rate)] : []),
         ];
         const result = await run(args, {
-          env: { BOX_DEVELOPER_TOKEN: 'bench-token-0123456789', BOX_DOCGEN_BASE_URL: mock.url },
+          env: { BOX_DEVELOPER_TOKEN: BENCH_TOKEN, BOX_DOCGEN_BASE_URL: mock.url },
         });
         const posts = (await mock.requests()).filter((r) => r.method === 'POST');
         const accepted = posts.filter((r) => r.status === 202);

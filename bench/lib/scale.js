@@ -9,13 +9,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { runNode as run } from './util.js';
+import { BENCH_TOKEN, generateArgs, MAKE_SAMPLE, runNode as run } from './util.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const CLI = join(root, 'packages/cli/dist/cli.js');
-const MAKE_SAMPLE = join(root, 'packages/cli/scripts/make-sample.js');
-const MEASURE = pathToFileURL(join(root, 'packages/cli/bench/measure.js')).href;
+const MEASURE = new URL('../../packages/cli/bench/measure.js', import.meta.url).href;
 const BATCH_SIZE = 25;
 
 /** A Box that accepts every batch at once; counts the rows it was sent. */
@@ -58,31 +54,13 @@ export async function benchScale({ sizes = [10_000, 1_000_000], limitS = 300, lo
           [
             '--import',
             MEASURE,
-            CLI,
-            'generate',
-            '--template',
-            '1502867340',
-            '--folder',
-            '290044817',
-            '--data',
-            data,
-            '--name',
-            '{order.id} {vendor.company}',
-            '--output-type',
-            'pdf',
-            '--batch-size',
-            String(BATCH_SIZE),
-            '--state',
-            join(work, `ledger-${rows}.jsonl`),
+            ...generateArgs({ data, batchSize: BATCH_SIZE, state: join(work, `ledger-${rows}.jsonl`) }),
             '--max-rate',
             '100000',
-            '--quiet',
-            '--json',
-            '--no-check',
           ],
           {
             env: {
-              BOX_DEVELOPER_TOKEN: 'bench-token-0123456789',
+              BOX_DEVELOPER_TOKEN: BENCH_TOKEN,
               BOX_DOCGEN_BASE_URL: box.url,
               BOX_DOCGEN_MEASURE_OUT: out,
             },

@@ -4,6 +4,34 @@ import { fileURLToPath } from 'node:url';
 
 export const SERVER = fileURLToPath(new URL('../server.js', import.meta.url));
 
+// The CLI runs of sections 6 and 7: `box-docgen generate` over a sample from make-sample.js.
+export const CLI = fileURLToPath(new URL('../../packages/cli/dist/cli.js', import.meta.url));
+export const MAKE_SAMPLE = fileURLToPath(new URL('../../packages/cli/scripts/make-sample.js', import.meta.url));
+export const BENCH_TOKEN = 'bench-token-0123456789';
+
+/** `generate`'s arguments for a sample file (its rows are sent unchecked: no template here). */
+export const generateArgs = ({ data, batchSize, state }) => [
+  CLI,
+  'generate',
+  '--template',
+  '1502867340',
+  '--folder',
+  '290044817',
+  '--data',
+  data,
+  '--name',
+  '{order.id} {vendor.company}',
+  '--output-type',
+  'pdf',
+  '--batch-size',
+  String(batchSize),
+  '--state',
+  state,
+  '--quiet',
+  '--json',
+  '--no-check',
+];
+
 /** Forks bench/server.js and resolves once it listens. `ask` sends a control message and waits for its answer. */
 export async function startServer() {
   const child = fork(SERVER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
