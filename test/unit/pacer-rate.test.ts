@@ -30,6 +30,14 @@ describe('pacer rate', () => {
     expect(pacer.rate).toBeCloseTo(15, 0);
   });
 
+  it('looks back at the rate in force exactly a second before, not at an older one', () => {
+    const pacer = createPacer({ startRate: 10 });
+    accept(pacer, 2090);
+    pacer.settle(429, 1000, Date.now() - 1);
+    // A rate from 100 ms earlier would be 4% lower (15.0); so would the rate after every first 429.
+    expect(pacer.rate / (10 * 1.5 ** 1.09)).toBeCloseTo(1, 2);
+  });
+
   it('takes what the server accepted when that is lower', () => {
     const pacer = createPacer({ startRate: 20 });
     // 25 answers a second accepted for 2 s, while the pacer's rate grew to 45 (30 a second ago).
