@@ -139,14 +139,41 @@ describe('loadLedgers', () => {
 });
 
 describe('LedgerWriter and the lock', () => {
-  it('appends whole lines, and repairs a torn last line before appending', () => {
+  it('appends whole lines, and repairs a torn last line before appending', async () => {
     const file = tmp.write('append.jsonl', `${JSON.stringify(run)}\n{"t":"inte`);
     const writer = LedgerWriter.open(file);
-    writer.append(intent('r2.1', [0]) as never);
-    writer.close();
+    await writer.append(intent('r2.1', [0]) as never);
+    await writer.close();
     const text = readFileSync(file, 'utf8').split('\n');
     expect(text[1]).toBe('{"t":"inte');
     expect(JSON.parse(text[2]!)).toMatchObject({ t: 'intent', key: 'r2.1' });
+  });
+
+  it('an append resolves once its record is in the file; appends made at once keep their order', async () => {
+    const file = tmp.path('group.jsonl');
+    const writer = LedgerWriter.open(file);
+    const keys = Array.from({ length: 50 }, (_, n) => `r3.${n + 1}`);
+    const inFileWhenDone = await Promise.all(
+      keys.map((key) => writer.append(intent(key, [0]) as never).then(() => readFileSync(file, 'utf8').includes(key))),
+    );
+    expect(inFileWhenDone.every(Boolean)).toBe(true);
+    await writer.close();
+    const written = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).key);
+    expect(written).toEqual(keys);
+  });
+
+  it('after a failed write, that append and every later one fail with the ledger named', async () => {
+    // /dev/full takes the open and refuses every write (ENOSPC), like a full disk.
+    const writer = LedgerWriter.open('/dev/full');
+    const first = writer.append(intent('r4.1', [0]) as never);
+    await expect(first).rejects.toThrow(LedgerError);
+    await expect(first).rejects.toThrow(/cannot write the ledger \/dev\/full: .*ENOSPC/);
+    await expect(writer.append(intent('r4.2', [1]) as never)).rejects.toThrow(/\/dev\/full: .*ENOSPC/);
+    await writer.close().catch(() => undefined);
+    await expect(writer.append(intent('r4.3', [2]) as never)).rejects.toThrow(/is closed/);
   });
 
   it('refuses a ledger locked by a live process, takes over a lock whose process is gone', async () => {

@@ -189,12 +189,12 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       rows: summary.input.rows,
       rowsInShard: summary.input.rowsInShard,
     };
-    writer.append(header);
+    await writer.append(header);
     ledger.runs.push(header);
     o.progress.update({ phase: 'submitting', total: summary.planned, submitted: 0, submitFailed: 0 });
     await submitPass(context, writer, run);
-    writer.append({ t: 'end', run, at: now(), reason: summary.interrupted ?? summary.stopped ?? 'done' });
-    writer.close();
+    await writer.append({ t: 'end', run, at: now(), reason: summary.interrupted ?? summary.stopped ?? 'done' });
+    await writer.close();
     writer = undefined;
 
     // ---- 3. wait and report ----
@@ -220,7 +220,8 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
     }
     return finish();
   } finally {
-    writer?.close();
+    // Only on the way out of an error: that error is the one to report, not a failed close.
+    await writer?.close().catch(() => undefined);
     release();
   }
 }

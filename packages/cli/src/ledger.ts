@@ -1,5 +1,5 @@
-// The state ledger: an append-only JSONL file, one record per line, each written with one
-// write() and fsync()ed before the next step. It is the only memory a run has of what it did:
+// The state ledger: an append-only JSONL file, one record per line, each on disk (write() and
+// fsync()) before the step it announces. It is the only memory a run has of what it did:
 //
 //   {"t":"run", ...}                                   a run starts (its options, for the next run to check)
 //   {"t":"intent","key":"…","rows":[{i,line,hash,name}]}  BEFORE a batch is POSTed (retry: true under
@@ -16,7 +16,7 @@
 //
 // Loaded state is kept compact (typed arrays indexed by row, about 13 bytes a row, plus one
 // small entry per batch), because a run of a million rows must not need a million objects.
-import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsync, fsyncSync, openSync, readSync, write, writeSync } from 'node:fs';
 import { createReadStream } from 'node:fs';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -309,11 +309,20 @@ function apply(state: LedgerState, record: LedgerRecord, ledger: number, path: s
 // Writing
 
 /**
- * Appends records to a ledger, each with one write and an fsync, so a record is on disk
- * before the step it announces. Take the ledger's lock (ledger-lock.ts) first: two processes
- * must never write the same ledger.
+ * Appends records to a ledger. `append()` resolves once its record is on disk (written and
+ * fsync()ed), so a caller awaits it before the step the record announces. The writes and fsyncs
+ * run off the event loop: a slow disk (an fsync can take hundreds of milliseconds while other
+ * writes compete) must not stall the requests in flight and the pacer's timer. Records appended
+ * while one write is under way go out together in the next write, with one fsync (a group
+ * commit), in the order they were appended. After a failed write every append fails: what is on
+ * disk is no longer known. Take the ledger's lock (ledger-lock.ts) first: two processes must
+ * never write the same ledger.
  */
 export class LedgerWriter {
+  private queued: { line: string; done: (error?: LedgerError) => void }[] = [];
+  private writing: Promise<void> | undefined;
+  private failure: LedgerError | undefined;
+
   private constructor(
     readonly path: string,
     private fd: number,
@@ -339,15 +348,21 @@ export class LedgerWriter {
     return new LedgerWriter(path, fd);
   }
 
-  append(record: LedgerRecord): void {
-    if (this.fd < 0) throw new LedgerError(`the ledger ${this.path} is closed`);
+  append(record: LedgerRecord): Promise<void> {
+    if (this.fd < 0) return Promise.reject(new LedgerError(`the ledger ${this.path} is closed`));
+    if (this.failure) return Promise.reject(this.failure);
     // Error texts come from the server: redacted and cut before they are kept for good.
-    writeSync(this.fd, `${JSON.stringify(safeValue(record))}\n`);
-    fsyncSync(this.fd);
+    const line = `${JSON.stringify(safeValue(record))}\n`;
+    return new Promise((resolve, reject) => {
+      this.queued.push({ line, done: (error) => (error ? reject(error) : resolve()) });
+      this.writing ??= this.drain();
+    });
   }
 
-  close(): void {
+  /** Waits for every append, then closes the file. */
+  async close(): Promise<void> {
     if (this.fd < 0) return;
+    await this.writing;
     const fd = this.fd;
     this.fd = -1;
     try {
@@ -355,6 +370,35 @@ export class LedgerWriter {
     } finally {
       closeSync(fd);
     }
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queued.length > 0) {
+      const group = this.queued;
+      this.queued = [];
+      try {
+        if (this.failure) throw this.failure;
+        await writeAll(this.fd, Buffer.from(group.map((q) => q.line).join('')));
+        await new Promise<void>((resolve, reject) => fsync(this.fd, (error) => (error ? reject(error) : resolve())));
+        for (const q of group) q.done();
+      } catch (error) {
+        this.failure ??=
+          error instanceof LedgerError
+            ? error
+            : new LedgerError(`cannot write the ledger ${this.path}: ${(error as Error).message}`);
+        for (const q of group) q.done(this.failure);
+      }
+    }
+    this.writing = undefined;
+  }
+}
+
+/** write() until every byte is out: one call may write less than it was given. */
+async function writeAll(fd: number, bytes: Buffer): Promise<void> {
+  for (let at = 0; at < bytes.length; ) {
+    at += await new Promise<number>((resolve, reject) =>
+      write(fd, bytes, at, bytes.length - at, null, (error, written) => (error ? reject(error) : resolve(written))),
+    );
   }
 }
 

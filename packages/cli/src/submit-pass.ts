@@ -1,7 +1,7 @@
 // generate, pass 2 (submission, streaming again): rows of this shard that still need sending
 // are grouped into batches; at most --concurrency POSTs are in flight, and the reader waits for
 // a free slot, so memory holds concurrency × batch-size rows, never the file.
-// Each batch: intent record (fsync) → POST → submitted / unknown / failed record (fsync).
+// Each batch: intent record (on disk) → POST → submitted / unknown / failed record (on disk).
 //
 // A stop request (SIGINT/SIGTERM) stops the reading; POSTs in flight finish and are recorded.
 // A forced stop (a second signal) aborts them, and they are recorded as unknown.
@@ -43,10 +43,11 @@ export async function submitPass(
   let batch: Prepared[] = [];
   let sent = 0;
   const stopped = () => o.stop.aborted || summary.stopped !== null || fatal !== undefined;
-  const flushInvalid = () => {
+  const flushInvalid = async () => {
     if (invalid.length === 0) return;
-    writer.append({ t: 'invalid', at: now(), rows: invalid });
+    const rows = invalid;
     invalid = [];
+    await writer.append({ t: 'invalid', at: now(), rows });
   };
   const show = () =>
     o.progress.update({
@@ -62,16 +63,14 @@ export async function submitPass(
     const key = `${run}.${++sequence}`;
     const intentRows: IntentRow[] = rows.map((r) => ({ i: r.index, line: r.line, hash: r.hash, name: r.name }));
     const indexes = rows.map((r) => r.index);
-    // On disk before the request leaves: a crash from here on leaves an intent without an outcome, which is "unknown".
-    writer.append({
-      t: 'intent',
+    const intent = {
+      t: 'intent' as const,
       key,
       at: now(),
       rows: intentRows,
       ...(rows.some((r) => r.retry) && { retry: true }),
       ...(rows.some((r) => r.resend) && { resend: true }),
-    });
-    sent += rows.length;
+    };
     const body: DocGenBatchCreateRequest = {
       file: { id: o.template, type: 'file' },
       ...(o.templateVersion !== undefined && {
@@ -82,33 +81,38 @@ export async function submitPass(
       output_type: o.outputType,
       document_generation_data: rows.map((r) => ({ generated_file_name: r.name, user_input: r.data })),
     };
-    const task = o.docgen.batches
-      .create(body, { signal: o.force })
-      .then(
-        (batch) => {
-          writer.append({ t: 'submitted', key, at: now(), rows: indexes, batch: batch.id });
-          summary.submitted.rows += rows.length;
-          summary.submitted.batches++;
-          consecutiveErrors = 0;
-        },
-        (error: unknown) => {
-          const outcome = classify(error, o.force);
-          writer.append({ t: outcome.t, key, at: now(), rows: indexes, ...outcome.fields });
-          const bucket = outcome.t === 'failed' ? summary.failed : summary.unknown;
-          bucket.rows += rows.length;
-          bucket.batches++;
-          // The rows this batch really held: a skipped row in between is not one of them.
-          const message = `batch ${key} (${rowsText(indexes)}): ${outcome.fields.error}`;
-          if (bucket.errors.length < 20) bucket.errors.push(message);
-          o.progress.log(`${outcome.t === 'failed' ? 'failed' : 'outcome unknown'}: ${message}`);
-          consecutiveErrors++;
-          if (outcome.systemic && summary.stopped === null) {
-            summary.stopped = `Box answered ${outcome.fields.status}, which every other batch would get too; stopped submitting`;
-          } else if (consecutiveErrors >= maxConsecutive && summary.stopped === null) {
-            summary.stopped = `${consecutiveErrors} batches in a row failed or ended unknown; stopped submitting`;
-          }
-        },
-      )
+    const post = async () => {
+      // On disk before the request leaves: a crash from here on leaves an intent without an
+      // outcome, which is "unknown". A ledger that cannot be written stops the run before it.
+      await writer.append(intent);
+      sent += rows.length;
+      let batchId: string;
+      try {
+        batchId = (await o.docgen.batches.create(body, { signal: o.force })).id;
+      } catch (error) {
+        const outcome = classify(error, o.force);
+        await writer.append({ t: outcome.t, key, at: now(), rows: indexes, ...outcome.fields });
+        const bucket = outcome.t === 'failed' ? summary.failed : summary.unknown;
+        bucket.rows += rows.length;
+        bucket.batches++;
+        // The rows this batch really held: a skipped row in between is not one of them.
+        const message = `batch ${key} (${rowsText(indexes)}): ${outcome.fields.error}`;
+        if (bucket.errors.length < 20) bucket.errors.push(message);
+        o.progress.log(`${outcome.t === 'failed' ? 'failed' : 'outcome unknown'}: ${message}`);
+        consecutiveErrors++;
+        if (outcome.systemic && summary.stopped === null) {
+          summary.stopped = `Box answered ${outcome.fields.status}, which every other batch would get too; stopped submitting`;
+        } else if (consecutiveErrors >= maxConsecutive && summary.stopped === null) {
+          summary.stopped = `${consecutiveErrors} batches in a row failed or ended unknown; stopped submitting`;
+        }
+        return;
+      }
+      await writer.append({ t: 'submitted', key, at: now(), rows: indexes, batch: batchId });
+      summary.submitted.rows += rows.length;
+      summary.submitted.batches++;
+      consecutiveErrors = 0;
+    };
+    const task = post()
       .catch((error: unknown) => {
         // The ledger could not be written: nothing more may be sent.
         fatal ??= error;
@@ -129,7 +133,7 @@ export async function submitPass(
       if ('error' in prepared) {
         if (before === RowState.None) {
           invalid.push({ i: row.index, line: row.line, error: prepared.error });
-          if (invalid.length >= 100) flushInvalid();
+          if (invalid.length >= 100) await flushInvalid();
         }
         continue;
       }
@@ -158,7 +162,7 @@ export async function submitPass(
         batch = [];
       }
     }
-    flushInvalid();
+    await flushInvalid();
     if (batch.length > 0 && !stopped()) {
       await slot();
       if (!stopped()) launch(batch);
