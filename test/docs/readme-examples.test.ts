@@ -1,5 +1,6 @@
 // Every code block of the READMEs this repository owns runs against the mock or is type-checked
 // (see readme-blocks.ts). The mock's and the CLI's READMEs call the same harness.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readmeBlocks, testReadmes } from './readme-blocks.js';
 
@@ -47,5 +48,20 @@ describe('readmeBlocks', () => {
 
   it('refuses a block that is never closed', () => {
     expect(() => readmeBlocks('text\n```ts\nconst a = 1;\n')).toThrow('line 2: the code block is never closed');
+  });
+});
+
+describe('the set-up commands', () => {
+  it('the root README gives the demo and the test command, and .ci/run runs exactly that test command', () => {
+    const commands = readmeBlocks(readFileSync('README.md', 'utf8'))
+      .filter((b) => b.kind === 'sh')
+      .flatMap((b) => b.code.split('\n').map((line) => line.replace(/#.*/, '').trim()));
+    expect(commands).toContain('npm ci && npm run demo');
+    const test = commands.find((c) => /^npm ci && npm (run )?test\b/.test(c));
+    expect(test).toBeDefined();
+    const ciLines = readFileSync('.ci/run', 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() && !line.startsWith('#') && !/^(set|cd) /.test(line));
+    expect(ciLines).toEqual([test]);
   });
 });
